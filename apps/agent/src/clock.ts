@@ -1,0 +1,37 @@
+// Time as an injected dependency, so tests drive timers instead of sleeping.
+export interface Timer {
+  cancel(): void;
+}
+
+export interface Clock {
+  now(): Date;
+  /** Runs `callback` once after `ms` milliseconds unless cancelled. */
+  setTimer(ms: number, callback: () => void): Timer;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimer(ms, callback) {
+    const handle = setTimeout(callback, Math.max(0, ms));
+    handle.unref?.();
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
+export interface BackoffPolicy {
+  initialMs: number;
+  maxMs: number;
+  /** Growth per attempt. */
+  factor: number;
+  /** Fraction of the delay drawn at random (0: none, 1: anywhere in [0, delay]). */
+  jitter: number;
+}
+
+export const defaultBackoff: BackoffPolicy = { initialMs: 1_000, maxMs: 5 * 60_000, factor: 2, jitter: 0.5 };
+
+/** The delay before retry number `attempt` (0-based): exponential, capped, with the top `jitter` share randomized. */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
+  const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.min(attempt, 64));
+  const r = Math.min(1, Math.max(0, random()));
+  return Math.round(base * (1 - policy.jitter + policy.jitter * r));
+}

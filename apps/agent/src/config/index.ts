@@ -1,0 +1,189 @@
+// The agent's configuration from flags and environment variables, validated once with errors naming the variable.
+import { parseArgs } from 'node:util';
+import { AgentError } from '../errors.js';
+
+/** Which namespaces and kinds the agent may touch, whatever the hub asks. `'*'` allows everything. */
+export interface Guard {
+  namespaces: '*' | ReadonlySet<string>;
+  /** Entries are `Kind` (any group) or `group/Kind` (core group: `/Kind`). */
+  kinds: '*' | ReadonlySet<string>;
+}
+
+export interface GitCredential {
+  /** `protocol://host[:port]` the credential is sent to, optionally with a path prefix. */
+  url: string;
+  username: string;
+  password: string;
+}
+
+export interface AgentConfig {
+  hubAddress: string;
+  clusterName: string;
+  labels: Record<string, string>;
+  bootstrapToken: string | undefined;
+  hubCaFile: string | undefined;
+  insecure: boolean;
+  stateDir: string | undefined;
+  stateNamespace: string | undefined;
+  guard: Guard;
+  healthPort: number | undefined;
+  kubeconfig: string | undefined;
+  gitCredentialsFile: string | undefined;
+  logLevel: string;
+}
+
+/** Each setting: its flag and the environment variable that backs it. */
+const settings = {
+  'hub-address': 'FLOTILLA_HUB_ADDRESS',
+  'cluster-name': 'FLOTILLA_CLUSTER_NAME',
+  'cluster-labels': 'FLOTILLA_CLUSTER_LABELS',
+  'bootstrap-token': 'FLOTILLA_BOOTSTRAP_TOKEN',
+  'hub-ca-file': 'FLOTILLA_HUB_CA_FILE',
+  insecure: 'FLOTILLA_INSECURE',
+  'state-dir': 'FLOTILLA_STATE_DIR',
+  'state-namespace': 'FLOTILLA_STATE_NAMESPACE',
+  'allowed-namespaces': 'FLOTILLA_ALLOWED_NAMESPACES',
+  'allowed-kinds': 'FLOTILLA_ALLOWED_KINDS',
+  'health-port': 'FLOTILLA_HEALTH_PORT',
+  kubeconfig: 'KUBECONFIG',
+  'git-credentials-file': 'FLOTILLA_GIT_CREDENTIALS_FILE',
+  'log-level': 'FLOTILLA_LOG_LEVEL',
+} as const;
+type Setting = keyof typeof settings;
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const labelKey = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function invalid(setting: Setting, message: string): AgentError {
+  return new AgentError('InvalidArgument', `${settings[setting]} (--${setting}): ${message}`);
+}
+
+export function parseLabels(text: string, setting: Setting = 'cluster-labels'): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) throw invalid(setting, `"${pair}" is not key=value`);
+    const key = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (!labelKey.test(key)) throw invalid(setting, `"${key}" is not a valid label key`);
+    if (!labelValue.test(value)) throw invalid(setting, `"${value}" is not a valid label value for ${key}`);
+    if (key in labels) throw invalid(setting, `label ${key} is given twice`);
+    labels[key] = value;
+  }
+  return labels;
+}
+
+export function parseHostPort(text: string, setting: Setting = 'hub-address'): string {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) throw invalid(setting, `"${text}" is not host:port`);
+  return text;
+}
+
+function parseList(text: string | undefined, setting: Setting, check: (item: string) => boolean, what: string): '*' | ReadonlySet<string> {
+  if (text === undefined || text.trim() === '' || text.trim() === '*') return '*';
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) if (!check(item)) throw invalid(setting, `"${item}" is not ${what}`);
+  return new Set(items);
+}
+
+function parseBoolean(text: string | undefined, setting: Setting): boolean {
+  if (text === undefined || text === '') return false;
+  if (/^(true|1|yes)$/i.test(text)) return true;
+  if (/^(false|0|no)$/i.test(text)) return false;
+  throw invalid(setting, `"${text}" is not true or false`);
+}
+
+function parsePort(text: string | undefined, setting: Setting): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(setting, `"${text}" is not a port number`);
+  return port;
+}
+
+const kindPattern = /^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/;
+
+/** Reads flags (which win) and environment variables into a validated configuration. Throws AgentError InvalidArgument. */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AgentConfig {
+  const options = Object.fromEntries(Object.keys(settings).map((flag) => [flag, { type: 'string' as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new AgentError('InvalidArgument', `command line: ${(error as Error).message}`);
+  }
+  const get = (setting: Setting): string | undefined => {
+    const flag = flags[setting];
+    const value = typeof flag === 'string' ? flag : env[settings[setting]];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const required = (setting: Setting): string => {
+    const value = get(setting);
+    if (value === undefined) throw invalid(setting, 'is required');
+    return value;
+  };
+
+  const clusterName = required('cluster-name');
+  if (!dns1123Label.test(clusterName)) throw invalid('cluster-name', `"${clusterName}" is not a DNS-1123 label`);
+  const insecure = parseBoolean(get('insecure'), 'insecure');
+  const hubCaFile = get('hub-ca-file');
+  const stateDir = get('state-dir');
+  const stateNamespace = get('state-namespace');
+  if (stateNamespace !== undefined && !dns1123Label.test(stateNamespace)) throw invalid('state-namespace', `"${stateNamespace}" is not a namespace name`);
+  if (stateDir === undefined && stateNamespace === undefined) {
+    throw invalid('state-dir', `one of FLOTILLA_STATE_DIR or FLOTILLA_STATE_NAMESPACE is required to keep the credential`);
+  }
+  return {
+    hubAddress: parseHostPort(required('hub-address')),
+    clusterName,
+    labels: parseLabels(get('cluster-labels') ?? ''),
+    bootstrapToken: get('bootstrap-token'),
+    hubCaFile,
+    insecure,
+    stateDir,
+    stateNamespace,
+    guard: {
+      namespaces: parseList(get('allowed-namespaces'), 'allowed-namespaces', (n) => dns1123Label.test(n), 'a namespace name'),
+      kinds: parseList(get('allowed-kinds'), 'allowed-kinds', (k) => kindPattern.test(k), 'a Kind or group/Kind'),
+    },
+    healthPort: parsePort(get('health-port'), 'health-port'),
+    kubeconfig: get('kubeconfig'),
+    gitCredentialsFile: get('git-credentials-file'),
+    logLevel: get('log-level') ?? 'info',
+  };
+}
+
+/**
+ * Parses a git-credential-store file (`https://user:password@host[:port][/path]`, one per line), the format
+ * `git credential-store` writes, so the same file works for git and for the agent.
+ */
+export function parseGitCredentials(text: string, source = 'git credentials'): GitCredential[] {
+  const credentials: GitCredential[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    let url: URL;
+    try {
+      url = new URL(line);
+    } catch (_error) {
+      throw new AgentError('InvalidArgument', `${source}:${index + 1}: not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AgentError('InvalidArgument', `${source}:${index + 1}: only http(s) URLs are supported`);
+    if (url.username === '') throw new AgentError('InvalidArgument', `${source}:${index + 1}: no user name`);
+    const path = url.pathname === '/' ? '' : url.pathname;
+    credentials.push({ url: `${url.protocol}//${url.host}${path}`, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  });
+  return credentials;
+}
+
+/** The credential for a repository URL: the longest matching prefix (scheme, host and port must match exactly). */
+export function credentialFor(credentials: readonly GitCredential[], repoUrl: string): GitCredential | undefined {
+  let best: GitCredential | undefined;
+  for (const credential of credentials) {
+    const prefix = credential.url;
+    const matches = repoUrl === prefix || repoUrl.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+    if (matches && (best === undefined || prefix.length > best.url.length)) best = credential;
+  }
+  return best;
+}

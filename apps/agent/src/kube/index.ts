@@ -1,0 +1,10 @@
+// Kubernetes access for the agent: the JSON client, the plan, the sync driver and health observation.
+export { KubeClient, KubeError, isNotFound, loadKubeConfig } from './client.js';
+export type { ApiResource, KubeObject, ObjectRef } from './client.js';
+export { appLabel, describe, fieldManager, guardRefusal, refKey } from './objects.js';
+export { crdScopes, normalize, planSync } from './plan.js';
+export type { Plan, PlannedObject } from './plan.js';
+export { buildPlan, prune, syncApp } from './sync.js';
+export type { SyncInput, SyncOutcome } from './sync.js';
+export { observeApp } from './observe.js';
+export type { AppHealth, ResourceHealth } from './observe.js';

@@ -1,0 +1,101 @@
+// Drives one application's sync against the cluster: read live state, plan, dry-run the whole set, apply in order, prune.
+import type { Guard } from '../config/index.js';
+import { errorMessage } from '../errors.js';
+import { isNotFound } from './client.js';
+import type { KubeClient, KubeObject, ObjectRef } from './client.js';
+import { appLabel, describe, fieldManager, refKey } from './objects.js';
+import { normalize, planSync } from './plan.js';
+import type { Plan } from './plan.js';
+
+export interface SyncInput {
+  app: string;
+  rendered: readonly KubeObject[];
+  previousInventory: readonly ObjectRef[];
+  guard: Guard;
+  defaultNamespace: string;
+}
+
+export interface SyncOutcome {
+  /** Undefined when every object was applied and every stale one pruned. */
+  error: string | undefined;
+  /** What the application owns in the cluster now (applied objects, plus stale ones that could not be pruned). */
+  inventory: ObjectRef[];
+  plan: Plan | undefined;
+}
+
+async function scopes(client: KubeClient, objects: readonly KubeObject[]): Promise<Map<string, boolean | undefined>> {
+  const result = new Map<string, boolean | undefined>();
+  for (const o of objects) {
+    const key = `${o.apiVersion}|${o.kind}`;
+    if (!result.has(key)) result.set(key, (await client.resource(o.apiVersion, o.kind))?.namespaced);
+  }
+  return result;
+}
+
+/** Builds the plan: discovery and live reads are the only I/O; the decisions are planSync's. */
+export async function buildPlan(client: KubeClient, input: SyncInput): Promise<Plan> {
+  const scopeMap = await scopes(client, input.rendered);
+  const normalized = normalize(input.app, input.rendered, (apiVersion, kind) => scopeMap.get(`${apiVersion}|${kind}`), input.defaultNamespace);
+  const live = new Map<string, KubeObject | undefined>();
+  for (const item of normalized.objects) {
+    if (!item.pendingKind) live.set(item.key, await client.get(item.ref));
+  }
+  return planSync({ app: input.app, normalized, live, previousInventory: input.previousInventory, guard: input.guard });
+}
+
+/** Server-side dry run of the whole set; objects that wait on a Namespace or CRD of the same set are judged leniently. */
+async function dryRun(client: KubeClient, plan: Plan): Promise<string | undefined> {
+  const newNamespaces = new Set(plan.apply.filter((p) => p.ref.kind === 'Namespace' && p.action === 'create').map((p) => p.ref.name));
+  for (const item of plan.apply) {
+    if (item.pendingKind) continue;
+    try {
+      await client.apply(item.object, fieldManager, true);
+    } catch (error) {
+      if (isNotFound(error) && item.ref.namespace !== undefined && newNamespaces.has(item.ref.namespace)) continue;
+      return `dry run of ${describe(item.ref)} failed: ${errorMessage(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Deletes stale objects that still carry this app's label; returns those that could not be deleted, with the first error. */
+export async function prune(client: KubeClient, app: string, refs: readonly ObjectRef[]): Promise<{ remaining: ObjectRef[]; error: string | undefined }> {
+  const remaining: ObjectRef[] = [];
+  let firstError: string | undefined;
+  for (const ref of refs) {
+    try {
+      const live = await client.get(ref);
+      if (live === undefined || live.metadata.labels?.[appLabel] !== app) continue;
+      await client.delete(ref);
+    } catch (error) {
+      remaining.push(ref);
+      firstError ??= `prune of ${describe(ref)} failed: ${errorMessage(error)}`;
+    }
+  }
+  return { remaining, error: firstError };
+}
+
+export async function syncApp(client: KubeClient, input: SyncInput): Promise<SyncOutcome> {
+  let plan: Plan;
+  try {
+    plan = await buildPlan(client, input);
+  } catch (error) {
+    return { error: `planning failed: ${errorMessage(error)}`, inventory: [...input.previousInventory], plan: undefined };
+  }
+  if (plan.errors.length > 0) return { error: plan.errors.join('; '), inventory: [...input.previousInventory], plan };
+  const dryRunError = await dryRun(client, plan);
+  if (dryRunError !== undefined) return { error: dryRunError, inventory: [...input.previousInventory], plan };
+
+  const applied = new Map<string, ObjectRef>(input.previousInventory.map((r) => [refKey(r), r]));
+  for (const item of plan.apply) {
+    try {
+      await client.apply(item.object, fieldManager);
+      applied.set(item.key, item.ref);
+    } catch (error) {
+      return { error: `apply of ${describe(item.ref)} failed: ${errorMessage(error)}`, inventory: [...applied.values()], plan };
+    }
+  }
+  const pruned = await prune(client, input.app, plan.prune);
+  const inventory = [...plan.apply.map((p) => p.ref), ...pruned.remaining];
+  return { error: pruned.error, inventory, plan };
+}

@@ -1,0 +1,63 @@
+// The flotilla-agent process: configuration from flags and environment, then the agent until a signal or a fatal stop.
+import { readFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import { startAgent } from './agent.js';
+import { loadConfig, parseGitCredentials } from './config/index.js';
+import type { AgentConfig } from './config/index.js';
+import { AgentError, errorMessage } from './errors.js';
+
+async function readConfigFile(file: string, variable: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AgentError('InvalidArgument', `${variable}: cannot read ${file}: ${errorMessage(error)}`);
+  }
+}
+
+async function main(): Promise<number> {
+  let config: AgentConfig;
+  const log = pino({ name: 'flotilla-agent', level: process.env['FLOTILLA_LOG_LEVEL'] ?? 'info', redact: ['credential', 'bootstrapToken', '*.credential', '*.password'] });
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+    if (!config.insecure && config.hubCaFile === undefined) log.info('FLOTILLA_HUB_CA_FILE not set: trusting the system roots for the hub');
+  } catch (error) {
+    log.error(errorMessage(error));
+    return 2;
+  }
+  let agent;
+  try {
+    const hubCa = config.hubCaFile === undefined ? undefined : await readConfigFile(config.hubCaFile, 'FLOTILLA_HUB_CA_FILE');
+    const gitCredentials =
+      config.gitCredentialsFile === undefined ? [] : parseGitCredentials(await readConfigFile(config.gitCredentialsFile, 'FLOTILLA_GIT_CREDENTIALS_FILE'), 'FLOTILLA_GIT_CREDENTIALS_FILE');
+    agent = await startAgent({
+      hubAddress: config.hubAddress,
+      clusterName: config.clusterName,
+      labels: config.labels,
+      ...(config.bootstrapToken !== undefined ? { bootstrapToken: config.bootstrapToken } : {}),
+      ...(config.stateDir !== undefined ? { stateDir: config.stateDir } : {}),
+      ...(config.stateNamespace !== undefined ? { stateNamespace: config.stateNamespace } : {}),
+      ...(config.kubeconfig !== undefined ? { kubeconfig: config.kubeconfig } : {}),
+      insecure: config.insecure,
+      ...(hubCa !== undefined ? { hubCa } : {}),
+      ...(config.guard.namespaces !== '*' ? { allowedNamespaces: [...config.guard.namespaces] } : {}),
+      ...(config.guard.kinds !== '*' ? { allowedKinds: [...config.guard.kinds] } : {}),
+      gitCredentials,
+      ...(config.healthPort !== undefined ? { healthPort: config.healthPort } : {}),
+      logger: log,
+    });
+  } catch (error) {
+    log.error(errorMessage(error));
+    return 1;
+  }
+  const running = agent;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down');
+      void running.close();
+    });
+  }
+  const reason = await running.stopped;
+  return reason.kind === 'closed' ? 0 : 1;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,268 @@
+// Keeps the cluster at the last desired state: per application fetch, render, sync, observe health; retries failures
+// with backoff, re-applies periodically (drift), polls health while anything is not settled, prunes removed apps.
+import type { Logger } from 'pino';
+import { render as renderTree, isRenderError } from '@flotilla/render';
+import type { RenderParams } from '@flotilla/render';
+import type { BackoffPolicy, Clock, Timer } from '../clock.js';
+import { backoffDelay, defaultBackoff } from '../clock.js';
+import type { Guard } from '../config/index.js';
+import { errorMessage } from '../errors.js';
+import type { HealthResult } from '../health/index.js';
+import { observeApp, prune, syncApp } from '../kube/index.js';
+import type { KubeClient, ObjectRef, ResourceHealth } from '../kube/index.js';
+import type { Source } from '../source/index.js';
+import type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore } from '../state/index.js';
+import type { AppStatusValue, SyncState } from '../status/index.js';
+import { toKubeObjects } from './objects.js';
+
+export interface ReconcilerOptions {
+  store: StateStore;
+  state: AgentState;
+  source: Source;
+  kube: KubeClient;
+  guard: Guard;
+  clock: Clock;
+  random: () => number;
+  log: Logger;
+  /** Receives every application's status after each change. */
+  onStatus(statuses: AppStatusValue[]): void;
+  /** Re-apply an already synced application this often, undoing drift (default 3 minutes). */
+  resyncMs?: number;
+  /** Re-read health this often while some application is not Healthy (default 2 s) ... */
+  healthPollMs?: number;
+  /** ... and this often once everything is settled (default 30 s). */
+  steadyHealthPollMs?: number;
+  retry?: BackoffPolicy;
+}
+
+interface AppRuntime {
+  /** The target the last successful sync applied (JSON of the AppTargetSpec), undefined before any. */
+  appliedKey: string | undefined;
+  /** The target the last attempt (successful or not) was for. */
+  attemptedKey: string | undefined;
+  lastSyncAt: number;
+  failures: number;
+  retryAt: number;
+  status: AppStatusValue | undefined;
+}
+
+const targetKey = (target: AppTargetSpec) => JSON.stringify(target);
+
+export class Reconciler {
+  private readonly apps = new Map<string, AppRuntime>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: Timer | undefined;
+  private stopped = false;
+  private started = 0;
+  private completed = 0;
+  private readonly passListeners = new Set<() => void>();
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  get state(): AgentState {
+    return this.options.state;
+  }
+
+  /** Stores a newer snapshot and reconciles it; older or equal generations are ignored (the hub resends on reconnect). */
+  async setDesired(snapshot: DesiredSnapshot): Promise<boolean> {
+    const current = this.options.state.desired;
+    if (current !== undefined && snapshot.generation < current.generation) {
+      this.options.log.warn({ generation: snapshot.generation.toString(), current: current.generation.toString() }, 'ignoring an older desired state');
+      return false;
+    }
+    const changed = current === undefined || snapshot.generation !== current.generation || JSON.stringify(snapshot.apps) !== JSON.stringify(current.apps);
+    this.options.state.desired = snapshot;
+    await this.options.store.saveState(this.options.state);
+    if (changed) this.trigger();
+    return true;
+  }
+
+  /** Starts a pass now (or right after the running one). */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Starts a pass and resolves once a pass that began after this call has finished. */
+  reconcileNow(): Promise<void> {
+    const needed = this.started + 1;
+    const done = new Promise<void>((resolve) => {
+      const listener = () => {
+        if (this.completed < needed && !this.stopped) return;
+        this.passListeners.delete(listener);
+        resolve();
+      };
+      this.passListeners.add(listener);
+    });
+    this.trigger();
+    return done;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    await this.running;
+    for (const listener of [...this.passListeners]) listener();
+  }
+
+  statuses(): AppStatusValue[] {
+    return [...this.apps.values()].flatMap((a) => (a.status ? [a.status] : []));
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      this.started += 1;
+      try {
+        await this.pass();
+      } catch (error) {
+        this.options.log.error({ err: errorMessage(error) }, 'reconcile pass failed');
+      }
+      this.completed += 1;
+      for (const listener of [...this.passListeners]) listener();
+    } while (this.again && !this.stopped);
+    if (!this.stopped) this.scheduleNext();
+  }
+
+  private runtime(app: string): AppRuntime {
+    let runtime = this.apps.get(app);
+    if (!runtime) this.apps.set(app, (runtime = { appliedKey: undefined, attemptedKey: undefined, lastSyncAt: 0, failures: 0, retryAt: 0, status: undefined }));
+    return runtime;
+  }
+
+  private publish(): void {
+    this.options.onStatus(this.statuses());
+  }
+
+  private async pass(): Promise<void> {
+    const desired = this.options.state.desired;
+    const now = () => this.options.clock.now().getTime();
+    const resyncMs = this.options.resyncMs ?? 180_000;
+    for (const target of desired?.apps ?? []) {
+      if (this.stopped) return;
+      const runtime = this.runtime(target.app);
+      const key = targetKey(target);
+      const changed = runtime.appliedKey !== key;
+      // A new target is tried at once, whatever backoff an older failing one was in.
+      if (runtime.attemptedKey !== key) runtime.failures = 0;
+      const due =
+        runtime.attemptedKey !== key || (runtime.failures > 0 ? now() >= runtime.retryAt : changed || now() - runtime.lastSyncAt >= resyncMs);
+      if (due) await this.syncOne(target, runtime, desired!.generation, changed);
+      const drifted = await this.observe(target, runtime);
+      if (drifted && !due) {
+        // Something deleted an object behind our back: put it back now rather than at the next resync.
+        this.options.log.info({ app: target.app }, 'objects missing from the cluster: re-applying');
+        await this.syncOne(target, runtime, desired!.generation, false);
+        await this.observe(target, runtime);
+      }
+    }
+    await this.pruneRemoved(new Set((desired?.apps ?? []).map((a) => a.app)));
+    if (desired !== undefined) this.options.state.lastAppliedGeneration = desired.generation;
+    await this.options.store.saveState(this.options.state);
+  }
+
+  private setStatus(runtime: AppRuntime, target: AppTargetSpec, generation: bigint, sync: SyncState, syncError: string, health: HealthResult, resources: ResourceHealth[]): void {
+    runtime.status = { app: target.app, observedGeneration: generation, observedCommit: target.commit, sync, syncError, health, resources, observedAt: this.options.clock.now() };
+    this.publish();
+  }
+
+  private async syncOne(target: AppTargetSpec, runtime: AppRuntime, generation: bigint, changed: boolean): Promise<void> {
+    const log = this.options.log.child({ app: target.app, commit: target.commit });
+    if (changed && runtime.status?.sync !== 'Failed') {
+      this.setStatus(runtime, target, generation, 'OutOfSync', '', runtime.status?.health ?? { status: 'Unknown', message: 'not yet observed' }, runtime.status?.resources ?? []);
+    }
+    runtime.attemptedKey = targetKey(target);
+    const error = await this.apply(target);
+    runtime.lastSyncAt = this.options.clock.now().getTime();
+    const previous = runtime.status;
+    if (error === undefined) {
+      if (runtime.failures > 0 || changed) log.info('synced');
+      runtime.appliedKey = targetKey(target);
+      runtime.failures = 0;
+      this.setStatus(runtime, target, generation, 'Synced', '', previous?.health ?? { status: 'Unknown', message: 'not yet observed' }, previous?.resources ?? []);
+    } else {
+      const delay = backoffDelay(runtime.failures, this.options.retry ?? defaultBackoff, this.options.random);
+      runtime.failures += 1;
+      runtime.retryAt = runtime.lastSyncAt + delay;
+      log.warn({ err: error, retryInMs: delay }, 'sync failed');
+      this.setStatus(runtime, target, generation, 'Failed', error, previous?.health ?? { status: 'Unknown', message: 'not yet observed' }, previous?.resources ?? []);
+    }
+  }
+
+  /** Fetch, render and sync one application; returns the error text or undefined. */
+  private async apply(target: AppTargetSpec): Promise<string | undefined> {
+    let objects;
+    try {
+      const tree = await this.options.source.readTree(target.repoUrl, target.commit);
+      const params: RenderParams = {
+        cluster: { name: target.parameters.clusterName, labels: target.parameters.clusterLabels },
+        stage: target.parameters.stage,
+        app: target.app,
+      };
+      objects = toKubeObjects(renderTree(tree, target.path, params).objects);
+    } catch (error) {
+      return isRenderError(error) ? `render failed: ${error.message}` : errorMessage(error);
+    }
+    const inventories = this.options.state.inventories;
+    const outcome = await syncApp(this.options.kube, {
+      app: target.app,
+      rendered: objects,
+      previousInventory: inventories[target.app] ?? [],
+      guard: this.options.guard,
+      defaultNamespace: target.defaultNamespace || 'default',
+    });
+    inventories[target.app] = outcome.inventory;
+    await this.options.store.saveState(this.options.state);
+    return outcome.error;
+  }
+
+  /** Re-reads the app's objects; true when a synced app has objects missing from the cluster (drift). */
+  private async observe(target: AppTargetSpec, runtime: AppRuntime): Promise<boolean> {
+    const status = runtime.status;
+    if (!status) return false;
+    const inventory: ObjectRef[] = this.options.state.inventories[target.app] ?? [];
+    const observed =
+      inventory.length === 0 && status.sync === 'Failed'
+        ? { health: { status: 'Missing' as const, message: 'nothing of the application is applied' }, resources: [] }
+        : await observeApp(this.options.kube, inventory);
+    this.setStatus(runtime, target, status.observedGeneration, status.sync, status.syncError, observed.health, observed.resources);
+    return status.sync === 'Synced' && observed.resources.some((r) => r.health.status === 'Missing');
+  }
+
+  private async pruneRemoved(wanted: ReadonlySet<string>): Promise<void> {
+    const inventories = this.options.state.inventories;
+    for (const [app, refs] of Object.entries(inventories)) {
+      if (wanted.has(app)) continue;
+      const result = await prune(this.options.kube, app, [...refs].reverse());
+      if (result.error) this.options.log.warn({ app, err: result.error }, 'pruning a removed application failed; will retry');
+      if (result.remaining.length === 0) {
+        delete inventories[app];
+        this.options.log.info({ app }, 'application removed from the desired state: pruned');
+      } else inventories[app] = result.remaining;
+      this.apps.delete(app);
+      this.publish();
+    }
+  }
+
+  private scheduleNext(): void {
+    const now = this.options.clock.now().getTime();
+    const statuses = this.statuses();
+    if (statuses.length === 0 && Object.keys(this.options.state.inventories).length === 0) return;
+    const settled = statuses.every((s) => s.health.status === 'Healthy' || s.health.status === 'Suspended');
+    let delay = settled ? (this.options.steadyHealthPollMs ?? 30_000) : (this.options.healthPollMs ?? 2_000);
+    for (const runtime of this.apps.values()) if (runtime.failures > 0) delay = Math.min(delay, Math.max(0, runtime.retryAt - now));
+    this.timer = this.options.clock.setTimer(delay, () => {
+      this.timer = undefined;
+      this.trigger();
+    });
+  }
+}

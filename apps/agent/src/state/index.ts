@@ -1,0 +1,6 @@
+// Persistence of the agent's credential and last desired state: a directory out of cluster, Secret/ConfigMap in cluster.
+export { FileStateStore } from './file-store.js';
+export { KubeStateStore, credentialSecretName, stateConfigMapName } from './kube-store.js';
+export { decodeState, encodeState } from './codec.js';
+export { emptyState } from './types.js';
+export type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore, StoredCredential } from './types.js';

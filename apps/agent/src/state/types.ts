@@ -1,0 +1,46 @@
+// What the agent keeps between restarts: its credential, the last desired state and each application's inventory.
+import type { ObjectRef } from '../kube/index.js';
+
+export interface StoredCredential {
+  clusterId: string;
+  credential: string;
+  /** ISO time the hub said the credential stops working; undefined when it did not say. */
+  expiresAt: string | undefined;
+  /** ISO time the agent received it, so rotation can happen part-way through its life. */
+  issuedAt: string;
+}
+
+export interface AppTargetSpec {
+  app: string;
+  repoUrl: string;
+  path: string;
+  commit: string;
+  defaultNamespace: string;
+  parameters: { clusterName: string; clusterLabels: Record<string, string>; stage: string };
+}
+
+/** A complete DesiredState snapshot, in the agent's own terms. */
+export interface DesiredSnapshot {
+  generation: bigint;
+  clusterId: string;
+  apps: AppTargetSpec[];
+}
+
+export interface AgentState {
+  desired: DesiredSnapshot | undefined;
+  /** The last generation the agent finished a reconcile pass for. */
+  lastAppliedGeneration: bigint;
+  /** What each application owns in the cluster, by application name: what pruning works from. */
+  inventories: Record<string, ObjectRef[]>;
+}
+
+export interface StateStore {
+  /** Where it keeps things, for logs. */
+  readonly description: string;
+  loadCredential(): Promise<StoredCredential | undefined>;
+  saveCredential(credential: StoredCredential): Promise<void>;
+  loadState(): Promise<AgentState>;
+  saveState(state: AgentState): Promise<void>;
+}
+
+export const emptyState = (): AgentState => ({ desired: undefined, lastAppliedGeneration: 0n, inventories: {} });

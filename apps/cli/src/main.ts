@@ -1,0 +1,87 @@
+// The flotilla command line. `flotilla render` previews exactly what an agent will apply for an app on a cluster.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { isRenderError, readTreeFromDirectory, render } from '@flotilla/render';
+import type { RenderParams } from '@flotilla/render';
+
+const USAGE = `Usage: flotilla <command> [options]
+
+Commands:
+  render <dir>   Print the YAML stream an agent would apply, as \`kustomize build\` prints it.
+
+Options for render:
+  --app-path <p>        Path of the app inside <dir> (default: <dir> itself)
+  --cluster <name>      Cluster name, substituted for \${cluster.name}
+  --label <key=value>   Cluster label, substituted for \${cluster.labels.<key>} (repeatable)
+  --stage <s>           Stage name, substituted for \${stage}
+  --app <a>             Application name, substituted for \${app}
+  -h, --help            Show this help
+`;
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'app-path': { type: 'string' },
+        cluster: { type: 'string' },
+        label: { type: 'string', multiple: true },
+        stage: { type: 'string' },
+        app: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    err(`flotilla: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help === true || command === undefined || command === 'help') {
+    out(USAGE);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  if (command !== 'render') {
+    err(`flotilla: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.length !== 1) {
+    err(`flotilla render: expected exactly one directory\n\n${USAGE}`);
+    return 2;
+  }
+  const labels: Record<string, string> = {};
+  for (const l of values.label ?? []) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) {
+      err(`flotilla render: --label must be key=value (got "${l}")\n`);
+      return 2;
+    }
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const params: RenderParams = {};
+  if (values.cluster !== undefined || Object.keys(labels).length > 0) params.cluster = { name: values.cluster ?? '', labels };
+  if (values.stage !== undefined) params.stage = values.stage;
+  if (values.app !== undefined) params.app = values.app;
+  try {
+    const tree = await readTreeFromDirectory(resolve(rest[0] as string));
+    const result = render(tree, values['app-path'] ?? '', params);
+    out(result.yaml);
+    return 0;
+  } catch (e) {
+    if (isRenderError(e)) {
+      err(`Error: ${e.message}\n`);
+      return 1;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      err(`Error: ${rest[0]}: no such directory\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+const code = await main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+process.exitCode = code;

@@ -1,0 +1,75 @@
+// `flotilla render`, run as a user runs it: the workspace bin spawned as a child process.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'flotilla.mjs');
+
+function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+    });
+  });
+}
+
+let repo: string;
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
+  mkdirSync(join(repo, 'apps', 'shop'), { recursive: true });
+  writeFileSync(join(repo, 'apps', 'shop', 'kustomization.yaml'), 'namePrefix: shop-\nresources:\n- cm.yaml\n');
+  writeFileSync(
+    join(repo, 'apps', 'shop', 'cm.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  cluster: ${cluster.name}\n  region: ${cluster.labels.region}\n  stage: ${stage:=dev}\n',
+  );
+  mkdirSync(join(repo, 'broken'));
+  writeFileSync(join(repo, 'broken', 'kustomization.yaml'), 'resources:\n- missing.yaml\n');
+});
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+describe('flotilla render', () => {
+  it('prints the YAML stream with per-cluster parameters substituted', async () => {
+    const r = await run(['render', repo, '--app-path', 'apps/shop', '--cluster', 'prod-eu-1', '--label', 'region=eu-west-1', '--stage', 'prod']);
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: 'apiVersion: v1\ndata:\n  cluster: prod-eu-1\n  region: eu-west-1\n  stage: prod\nkind: ConfigMap\nmetadata:\n  name: shop-settings\n',
+    });
+  });
+
+  it('exits non-zero with the error, file and all, on stderr when the build fails', async () => {
+    const r = await run(['render', join(repo, 'broken')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: kustomization\.yaml: resource "missing\.yaml" does not exist/);
+  });
+
+  it('fails on an unknown variable when the cluster is not given', async () => {
+    const r = await run(['render', repo, '--app-path', 'apps/shop']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown variable \$\{cluster\.name\}/);
+  });
+
+  it('shows help, and rejects bad usage with exit code 2', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/flotilla render <dir>|render <dir>/);
+    expect((await run(['render'])).code).toBe(2);
+    expect((await run(['render', repo, '--label', 'novalue'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+
+  it('works as `npx flotilla` from the repository root', async () => {
+    const root = join(dirname(bin), '..', '..', '..');
+    const r = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile('npx', ['--no-install', 'flotilla', 'render', join(repo, 'apps', 'shop'), '--cluster', 'c', '--label', 'region=r'], { cwd: root, encoding: 'utf8' }, (err, stdout) =>
+        resolve({ code: err === null ? 0 : 1, stdout }),
+      );
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('name: shop-settings');
+  });
+});

@@ -1,0 +1,73 @@
+// The AgentService implementation: registration, credential rotation, and one Connect session per cluster.
+import type * as grpc from '@grpc/grpc-js';
+import { AgentService, addService } from '@flotilla/proto';
+import type { ServiceImplementation } from '@flotilla/proto';
+import { FlotillaError } from '../errors/index.js';
+import type { Fleet } from '../fleet/index.js';
+import { silentLogger } from './ports.js';
+import type { GatewayAuth, GatewayLogger } from './ports.js';
+import { registerHandler, rotateHandler } from './register.js';
+import { AgentSession } from './session.js';
+
+export interface AgentGatewayOptions {
+  fleet: Fleet;
+  auth: GatewayAuth;
+  /** How often the hub pings each open stream; default 15 s. Timers run on fleet's clock. */
+  pingIntervalMs?: number;
+  logger?: GatewayLogger;
+}
+
+export type AgentServiceImplementation = ServiceImplementation<(typeof AgentService)['method']>;
+
+export class AgentGateway {
+  readonly implementation: AgentServiceImplementation;
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly fleet: Fleet;
+
+  constructor(options: AgentGatewayOptions) {
+    this.fleet = options.fleet;
+    const log = options.logger ?? silentLogger;
+    const deps = {
+      fleet: options.fleet,
+      auth: options.auth,
+      log,
+      pingIntervalMs: options.pingIntervalMs ?? 15_000,
+      claim: (session: AgentSession) => {
+        const previous = this.sessions.get(session.clusterId);
+        this.sessions.set(session.clusterId, session);
+        return previous === session ? undefined : previous;
+      },
+      release: (session: AgentSession) => {
+        if (this.sessions.get(session.clusterId) !== session) return;
+        this.sessions.delete(session.clusterId);
+        this.fleet.setConnected(session.clusterId, false, this.fleet.clock.now()).catch((err: unknown) => {
+          log.warn({ cluster: session.clusterName, err: String(err) }, 'could not record disconnect');
+        });
+      },
+    };
+    this.implementation = {
+      register: registerHandler(options.fleet, options.auth, log),
+      rotateCredential: rotateHandler(options.auth),
+      connect: (call) => new AgentSession(call, deps).start(),
+    };
+  }
+
+  /** Mounts AgentService on a grpc-js server. */
+  addTo(server: grpc.Server): void {
+    addService(server, AgentService, this.implementation);
+  }
+
+  /** Ids of clusters with an open stream to this process. */
+  connectedClusters(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Ends every open stream (hub shutdown); agents reconnect to another replica or when the hub is back. */
+  close(): void {
+    for (const session of [...this.sessions.values()]) session.fail(new FlotillaError('Unavailable', 'the hub is shutting down'));
+  }
+}
+
+export function createAgentGateway(options: AgentGatewayOptions): AgentGateway {
+  return new AgentGateway(options);
+}

@@ -1,0 +1,210 @@
+// One agent's Connect stream: authenticated by its credential on open, Hello first, then snapshots down (on Hello and
+// on every desired-state change), statuses/acks/heartbeats up, pings on an injected clock. Messages are handled one
+// at a time in arrival order; any bad message ends the stream with a clear status and never touches the process.
+import type * as grpc from '@grpc/grpc-js';
+import { ConnectResponseSchema, PingSchema, bearerOf, create, timestampFromDate } from '@flotilla/proto';
+import type { AppStatus, ConnectRequest, ConnectResponse, DesiredState } from '@flotilla/proto';
+import { FlotillaError, asFlotillaError, grpcErrorOf } from '../errors/index.js';
+import { every } from '../fleet/index.js';
+import type { Fleet } from '../fleet/index.js';
+import { appStatusView } from '../fleet/messages.js';
+import type { GatewayAuth, GatewayLogger } from './ports.js';
+
+export type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponse>;
+
+/** Metadata an agent may send to say which cluster it believes it is; it must agree with the credential. */
+export const CLUSTER_METADATA = 'x-flotilla-cluster';
+
+export interface SessionDeps {
+  fleet: Fleet;
+  auth: GatewayAuth;
+  log: GatewayLogger;
+  pingIntervalMs: number;
+  /** Makes this the cluster's one stream; returns the one it replaced, if any. */
+  claim(session: AgentSession): AgentSession | undefined;
+  release(session: AgentSession): void;
+}
+
+const COMMIT = /^[0-9a-f]{40}$/;
+
+export class AgentSession {
+  clusterId = '';
+  clusterName = '';
+  private phase: 'authenticating' | 'awaitingHello' | 'open' | 'closed' = 'authenticating';
+  private queue: Promise<void> = Promise.resolve();
+  private lastSentGeneration = 0n;
+  private currentApps = new Set<string>();
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly call: ConnectCall,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  start(): void {
+    this.call.on('data', (request: ConnectRequest) => this.enqueue(() => this.handle(request)));
+    this.call.on('end', () => this.finish());
+    this.call.on('cancelled', () => this.finish());
+    this.call.on('error', () => this.finish());
+    this.enqueue(() => this.authenticate());
+  }
+
+  get open(): boolean {
+    return this.phase === 'open';
+  }
+
+  /** Ends the stream with an error status (revocation, replacement, shutdown, bad input). */
+  fail(error: FlotillaError): void {
+    if (this.phase === 'closed') return;
+    this.deps.log.warn({ cluster: this.clusterName || undefined, code: error.code, err: error.message }, 'closing agent stream');
+    this.teardown();
+    this.call.emit('error', grpcErrorOf(error));
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.phase === 'closed') return;
+      try {
+        await work();
+      } catch (err) {
+        const error = asFlotillaError(err);
+        if (error.code === 'Internal') this.deps.log.error({ cluster: this.clusterName, err: String(err) }, 'agent stream failed');
+        this.fail(error);
+      }
+    });
+  }
+
+  private async authenticate(): Promise<void> {
+    const clusterId = await this.deps.auth.verifyClusterCredential(bearerOf(this.call.metadata));
+    const cluster = await this.deps.fleet.getClusterById(clusterId);
+    const [claimed] = this.call.metadata.get(CLUSTER_METADATA);
+    if (claimed !== undefined && claimed !== cluster.name && claimed !== cluster.id) {
+      throw new FlotillaError(
+        'PermissionDenied',
+        `this stream's credential belongs to cluster "${cluster.name}" but the stream presents itself as "${String(claimed)}"`,
+      );
+    }
+    this.clusterId = cluster.id;
+    this.clusterName = cluster.name;
+    this.phase = 'awaitingHello';
+  }
+
+  private async handle(request: ConnectRequest): Promise<void> {
+    const message = request.message;
+    if (message.case === undefined) {
+      throw new FlotillaError('InvalidArgument', 'ConnectRequest carries no message: expected hello, status, ack or heartbeat');
+    }
+    if (this.phase === 'awaitingHello' && message.case !== 'hello') {
+      throw new FlotillaError('FailedPrecondition', `the first message on a Connect stream must be hello, got ${message.case}`);
+    }
+    const now = this.deps.fleet.clock.now();
+    switch (message.case) {
+      case 'hello':
+        if (this.phase !== 'awaitingHello') throw new FlotillaError('FailedPrecondition', 'hello was already sent on this stream');
+        return this.hello(message.value.agentVersion, now);
+      case 'status':
+        this.deps.fleet.statuses.touch(this.clusterId, now);
+        return this.ingest(message.value.apps, now);
+      case 'ack':
+        if (message.value.generation > this.lastSentGeneration) {
+          throw new FlotillaError(
+            'InvalidArgument',
+            `ack.generation: ${message.value.generation} was never sent to cluster "${this.clusterName}" (latest sent: ${this.lastSentGeneration})`,
+          );
+        }
+        this.deps.fleet.statuses.touch(this.clusterId, now);
+        return;
+      case 'heartbeat':
+        this.deps.fleet.statuses.touch(this.clusterId, now);
+        return;
+    }
+  }
+
+  private async hello(agentVersion: string, now: Date): Promise<void> {
+    this.phase = 'open';
+    const replaced = this.deps.claim(this);
+    replaced?.fail(new FlotillaError('FailedPrecondition', `replaced by a newer stream of cluster "${this.clusterName}"`));
+    const { notifier } = this.deps.fleet;
+    this.cleanups.push(
+      notifier.subscribe(this.clusterId, (change) => {
+        if (change === 'revoked') this.fail(new FlotillaError('Unauthenticated', `cluster "${this.clusterName}" was revoked`));
+        else this.enqueue(() => this.pushSnapshot());
+      }),
+    );
+    this.cleanups.push(every(this.deps.fleet.clock, this.deps.pingIntervalMs, () => this.ping()));
+    await this.deps.fleet.setConnected(this.clusterId, true, now, agentVersion);
+    this.deps.log.info({ cluster: this.clusterName, agentVersion }, 'agent connected');
+    await this.pushSnapshot(true);
+  }
+
+  private async pushSnapshot(always = false): Promise<void> {
+    const snapshot = await this.deps.fleet.desiredStateFor(this.clusterId);
+    if (!always && snapshot.generation <= this.lastSentGeneration) return;
+    this.send({ case: 'desiredState', value: snapshot });
+  }
+
+  private send(message: ConnectResponse['message']): void {
+    if (this.phase !== 'open') return;
+    if (message.case === 'desiredState') this.remember(message.value);
+    this.call.write(create(ConnectResponseSchema, { message }));
+  }
+
+  private remember(snapshot: DesiredState): void {
+    this.lastSentGeneration = snapshot.generation;
+    this.currentApps = new Set(snapshot.apps.map((a) => a.app));
+  }
+
+  private ping(): void {
+    this.send({ case: 'ping', value: create(PingSchema, { sentAt: timestampFromDate(this.deps.fleet.clock.now()) }) });
+  }
+
+  /** Validates the whole report before recording any of it, so a bad entry leaves nothing half-taken. */
+  private async ingest(apps: AppStatus[], now: Date): Promise<void> {
+    const accepted: AppStatus[] = [];
+    const seen = new Set<string>();
+    for (const [i, status] of apps.entries()) {
+      const field = `status.apps[${i}]`;
+      if (status.app === '') throw new FlotillaError('InvalidArgument', `${field}.app: must name an application`);
+      if (seen.has(status.app)) throw new FlotillaError('InvalidArgument', `${field}.app: application "${status.app}" is reported twice`);
+      seen.add(status.app);
+      if (status.observedGeneration > this.lastSentGeneration) {
+        throw new FlotillaError(
+          'InvalidArgument',
+          `${field}.observed_generation: ${status.observedGeneration} is newer than any generation sent to cluster "${this.clusterName}" (latest: ${this.lastSentGeneration})`,
+        );
+      }
+      if (status.observedCommit !== '' && !COMMIT.test(status.observedCommit)) {
+        throw new FlotillaError('InvalidArgument', `${field}.observed_commit: "${status.observedCommit}" is not a 40-character hexadecimal commit id`);
+      }
+      if (this.currentApps.has(status.app)) {
+        accepted.push(status);
+        continue;
+      }
+      // Not in the latest snapshot: a status crossing a prune is stale and dropped; an application the hub has never
+      // heard of is a broken agent, and says so.
+      if (!(await this.deps.fleet.applicationExists(status.app))) {
+        throw new FlotillaError('InvalidArgument', `${field}.app: application "${status.app}" does not exist on this hub`);
+      }
+    }
+    for (const status of accepted) this.deps.fleet.statuses.record(this.clusterId, appStatusView(status), now);
+  }
+
+  private finish(): void {
+    if (this.phase === 'closed') return;
+    this.teardown();
+    // The agent half-closed or went away: end our side cleanly.
+    try {
+      this.call.end();
+    } catch {
+      /* already ended */
+    }
+  }
+
+  private teardown(): void {
+    const wasOpen = this.phase === 'open';
+    this.phase = 'closed';
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    if (!wasOpen) return;
+    this.deps.release(this);
+  }
+}

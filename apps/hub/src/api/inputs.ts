@@ -1,0 +1,87 @@
+// The inputs of every user-facing operation as strict zod schemas, shared by REST (body/params/query validation and the
+// OpenAPI document) and gRPC (the same checks on the decoded request), so both edges accept exactly the same things.
+import { z } from 'zod';
+import { roles } from '../auth/index.js';
+import { dns1123LabelProblem, parseSelector } from '../fleet/index.js';
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+const integer = () => z.int({ error: 'expected integer' });
+const text = () => z.string({ error: 'expected string' });
+
+const dnsLabel = () =>
+  text().superRefine((value, ctx) => {
+    const problem = dns1123LabelProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const selector = () =>
+  text().superRefine((value, ctx) => {
+    const parsed = parseSelector(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+
+const httpUrl = () =>
+  text().superRefine((value, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL` });
+    }
+  });
+
+const repoPath = () =>
+  text().superRefine((value, ctx) => {
+    if (value.startsWith('/') || value.split('/').includes('..')) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" must be a path inside the repository (relative, no "..")` });
+    }
+  });
+
+export const createRegistrationTokenInput = z.strictObject({
+  description: text().max(500).optional(),
+  ttlSeconds: integer().min(1).max(YEAR_SECONDS).optional().describe('lifetime in seconds; default 86400 (24 hours)'),
+  maxUses: integer().min(0).optional().describe('registrations allowed; 0 or absent = unlimited until expiry'),
+});
+
+export const createApiTokenInput = z.strictObject({
+  name: text().min(1).max(100),
+  role: z.enum(roles, { error: `expected one of ${roles.join(', ')}` }),
+  ttlSeconds: integer().min(1).max(10 * YEAR_SECONDS).optional().describe('lifetime in seconds; absent = no expiry'),
+});
+
+export const listClustersInput = z.strictObject({
+  labelSelector: selector().optional().describe('Kubernetes label selector, e.g. "env=prod,region in (eu,us)"'),
+});
+
+export const applicationBody = z.strictObject({
+  repoUrl: httpUrl(),
+  path: repoPath(),
+  clusterSelector: selector().optional(),
+  defaultNamespace: text().optional(),
+});
+
+export const applicationName = dnsLabel();
+
+export const createPromotionInput = z.strictObject({
+  app: dnsLabel(),
+  commit: text()
+    .regex(/^[0-9a-fA-F]{40}$/, 'expected a full commit id: 40 hexadecimal characters')
+    .transform((commit) => commit.toLowerCase()),
+});
+
+export const listPromotionsInput = z.strictObject({
+  app: dnsLabel().optional(),
+});
+
+export const idParams = z.strictObject({ id: text().min(1) });
+export const nameParams = z.strictObject({ name: text().min(1) });
+export const applicationParams = z.strictObject({ name: applicationName });
+
+export type CreateRegistrationTokenInput = z.infer<typeof createRegistrationTokenInput>;
+export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;
+export type ApplicationBody = z.infer<typeof applicationBody>;
+export type CreatePromotionInput = z.infer<typeof createPromotionInput>;

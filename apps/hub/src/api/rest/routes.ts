@@ -1,0 +1,98 @@
+// The REST routes of /api/v1: each validates its input with the shared schemas and calls the one service layer.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Principal } from '../../auth/index.js';
+import {
+  applicationBody,
+  applicationParams,
+  createApiTokenInput,
+  createPromotionInput,
+  createRegistrationTokenInput,
+  idParams,
+  listClustersInput,
+  listPromotionsInput,
+  nameParams,
+} from '../inputs.js';
+import type { FleetApi } from '../service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const secured = [{ bearer: [] }];
+
+function who(request: FastifyRequest): Principal {
+  // The onRequest hook sets it for every /api route but the public CA one; reaching here without it is a wiring bug.
+  if (!request.principal) throw new Error(`route ${request.url} reached without authentication`);
+  return request.principal;
+}
+
+export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/v1/ca')) return;
+    const header = request.headers.authorization;
+    const match = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header);
+    request.principal = await api.authenticate(match?.[1] ?? (header === undefined ? undefined : header));
+  });
+
+  const tags = (tag: string) => ({ tags: [tag], security: secured });
+
+  app.post('/api/v1/registration-tokens', { schema: { ...tags('registration tokens'), summary: 'Create a registration token (admin)', body: createRegistrationTokenInput } }, async (request, reply) =>
+    reply.code(201).send(await api.createRegistrationToken(who(request), request.body)),
+  );
+  app.get('/api/v1/registration-tokens', { schema: { ...tags('registration tokens'), summary: 'List registration tokens (admin)' } }, async (request) => ({
+    tokens: await api.listRegistrationTokens(who(request)),
+  }));
+  app.delete('/api/v1/registration-tokens/:id', { schema: { ...tags('registration tokens'), summary: 'Revoke a registration token (admin)', params: idParams } }, async (request) => ({
+    token: await api.revokeRegistrationToken(who(request), request.params.id),
+  }));
+
+  app.post('/api/v1/tokens', { schema: { ...tags('API tokens'), summary: 'Create an API token (admin)', body: createApiTokenInput } }, async (request, reply) =>
+    reply.code(201).send(await api.createApiToken(who(request), request.body)),
+  );
+  app.get('/api/v1/tokens', { schema: { ...tags('API tokens'), summary: 'List API tokens (admin)' } }, async (request) => ({
+    tokens: await api.listApiTokens(who(request)),
+  }));
+  app.delete('/api/v1/tokens/:id', { schema: { ...tags('API tokens'), summary: 'Revoke an API token (admin)', params: idParams } }, async (request) => ({
+    token: await api.revokeApiToken(who(request), request.params.id),
+  }));
+
+  app.get('/api/v1/clusters', { schema: { ...tags('clusters'), summary: 'List clusters, optionally by label selector', querystring: listClustersInput } }, async (request) => ({
+    clusters: await api.listClusters(who(request), request.query.labelSelector),
+  }));
+  app.get('/api/v1/clusters/:name', { schema: { ...tags('clusters'), summary: 'Get a cluster with its per-application status', params: nameParams } }, async (request) => ({
+    cluster: await api.getCluster(who(request), request.params.name),
+  }));
+  app.post('/api/v1/clusters/:name/revoke', { schema: { ...tags('clusters'), summary: "Revoke a cluster's credential and close its stream (admin)", params: nameParams } }, async (request) => ({
+    cluster: await api.revokeCluster(who(request), request.params.name),
+  }));
+
+  app.put('/api/v1/applications/:name', { schema: { ...tags('applications'), summary: 'Create or replace an application (admin)', params: applicationParams, body: applicationBody } }, async (request) => ({
+    application: await api.putApplication(who(request), request.params.name, request.body),
+  }));
+  app.get('/api/v1/applications', { schema: { ...tags('applications'), summary: 'List applications' } }, async (request) => ({
+    applications: await api.listApplications(who(request)),
+  }));
+  app.get('/api/v1/applications/:name', { schema: { ...tags('applications'), summary: 'Get an application', params: nameParams } }, async (request) => ({
+    application: await api.getApplication(who(request), request.params.name),
+  }));
+
+  app.post('/api/v1/promotions', { schema: { ...tags('promotions'), summary: 'Promote a commit of an application (promoter)', body: createPromotionInput } }, async (request, reply) =>
+    reply.code(201).send({ promotion: await api.createPromotion(who(request), request.body) }),
+  );
+  app.get('/api/v1/promotions', { schema: { ...tags('promotions'), summary: 'List promotions, newest first', querystring: listPromotionsInput } }, async (request) => ({
+    promotions: await api.listPromotions(who(request), request.query.app),
+  }));
+  app.get('/api/v1/promotions/:id', { schema: { ...tags('promotions'), summary: 'Get a promotion with its per-cluster progress', params: idParams } }, async (request) => ({
+    promotion: await api.getPromotion(who(request), request.params.id),
+  }));
+
+  app.get('/api/v1/ca', { schema: { tags: ['TLS'], summary: "The hub's CA certificate (PEM), public", response: { 200: z.string() } } }, async (_request, reply) =>
+    reply.type('application/x-pem-file').send(api.caCertificate()),
+  );
+}

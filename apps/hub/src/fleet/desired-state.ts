@@ -1,0 +1,145 @@
+// Per-cluster desired state: which applications a cluster runs (selector match) at which commit (its latest promotion),
+// and the generation that grows whenever that content changes and never on a no-op.
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { AppTargetSchema, DesiredStateSchema, RenderParametersSchema, create } from '@flotilla/proto';
+import type { DesiredState } from '@flotilla/proto';
+import { FlotillaError } from '../errors/index.js';
+import { appReleases, applications, clusterApps, clusterStates, clusters } from '../store/index.js';
+import type { Database, Transaction } from '../store/index.js';
+import { parseSelector, selectorMatches } from './selector.js';
+
+export type Executor = Database | Transaction;
+
+/** One application as a cluster must run it. */
+export interface DesiredApp {
+  app: string;
+  repoUrl: string;
+  path: string;
+  commit: string;
+  stage: string;
+  defaultNamespace: string;
+}
+
+export interface DesiredStateView {
+  clusterId: string;
+  clusterName: string;
+  labels: Record<string, string>;
+  generation: number;
+  apps: DesiredApp[];
+}
+
+function contentHash(name: string, labels: Record<string, string>, apps: DesiredApp[]): string {
+  const sortedLabels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash('sha256').update(JSON.stringify({ name, labels: sortedLabels, apps })).digest('hex');
+}
+
+async function loadDesiredApps(ex: Executor, clusterIds: string[]): Promise<Map<string, DesiredApp[]>> {
+  const byCluster = new Map<string, DesiredApp[]>(clusterIds.map((id) => [id, []]));
+  if (clusterIds.length === 0) return byCluster;
+  const rows = await ex
+    .select({
+      clusterId: clusterApps.clusterId,
+      app: clusterApps.app,
+      commit: clusterApps.commit,
+      stage: clusterApps.stage,
+      repoUrl: applications.repoUrl,
+      path: applications.path,
+      defaultNamespace: applications.defaultNamespace,
+    })
+    .from(clusterApps)
+    .innerJoin(applications, eq(applications.name, clusterApps.app))
+    .where(inArray(clusterApps.clusterId, clusterIds))
+    .orderBy(clusterApps.clusterId, clusterApps.app);
+  for (const { clusterId, ...app } of rows) byCluster.get(clusterId)?.push(app);
+  return byCluster;
+}
+
+/**
+ * Brings cluster_apps in line with the applications' selectors (adding an application a cluster now matches at the
+ * application's current commit, removing one it no longer matches; pinned commits stay), then bumps the generation of
+ * every cluster whose desired content changed. Returns the ids of those clusters, to notify once the caller commits.
+ */
+export async function reconcileDesiredState(tx: Transaction, now: Date, clusterIds?: string[]): Promise<string[]> {
+  // Locking the clusters' state rows first (in id order, so concurrent writers cannot deadlock) makes concurrent
+  // changes queue here; each then recomputes from what the previous one committed, so no generation is handed out twice.
+  const live = await tx
+    .select({ id: clusters.id, name: clusters.name, labels: clusters.labels, generation: clusterStates.generation, hash: clusterStates.desiredHash })
+    .from(clusters)
+    .innerJoin(clusterStates, eq(clusterStates.clusterId, clusters.id))
+    .where(clusterIds ? and(isNull(clusters.revokedAt), inArray(clusters.id, clusterIds)) : isNull(clusters.revokedAt))
+    .orderBy(clusters.id)
+    .for('update', { of: clusterStates });
+  if (live.length === 0) return [];
+  const apps = await tx
+    .select({ name: applications.name, selector: applications.clusterSelector, commit: appReleases.commit, stage: appReleases.stage, promotionId: appReleases.promotionId })
+    .from(applications)
+    .innerJoin(appReleases, eq(appReleases.app, applications.name));
+  const selectors = new Map(apps.map((a) => [a.name, parseSelector(a.selector)]));
+  const ids = live.map((c) => c.id);
+  const existing = await tx.select({ clusterId: clusterApps.clusterId, app: clusterApps.app }).from(clusterApps).where(inArray(clusterApps.clusterId, ids));
+  const held = new Set(existing.map((r) => `${r.clusterId}\u0000${r.app}`));
+
+  for (const cluster of live) {
+    const wanted = new Set<string>();
+    for (const app of apps) {
+      const parsed = selectors.get(app.name);
+      // A selector is validated when stored; one that no longer parses selects nothing rather than everything.
+      if (parsed?.ok && selectorMatches(parsed.selector, cluster.labels)) wanted.add(app.name);
+    }
+    const toAdd = apps.filter((a) => wanted.has(a.name) && !held.has(`${cluster.id}\u0000${a.name}`));
+    if (toAdd.length > 0) {
+      await tx.insert(clusterApps).values(
+        toAdd.map((a) => ({ clusterId: cluster.id, app: a.name, commit: a.commit, stage: a.stage, promotionId: a.promotionId, updatedAt: now })),
+      ).onConflictDoNothing();
+    }
+    const toRemove = existing.filter((r) => r.clusterId === cluster.id && !wanted.has(r.app)).map((r) => r.app);
+    if (toRemove.length > 0) {
+      await tx.delete(clusterApps).where(and(eq(clusterApps.clusterId, cluster.id), inArray(clusterApps.app, toRemove)));
+    }
+  }
+
+  const desired = await loadDesiredApps(tx, ids);
+  const changed: string[] = [];
+  for (const cluster of live) {
+    const hash = contentHash(cluster.name, cluster.labels, desired.get(cluster.id) ?? []);
+    if (hash === cluster.hash) continue;
+    await tx
+      .update(clusterStates)
+      .set({ generation: sql`${clusterStates.generation} + 1`, desiredHash: hash })
+      .where(eq(clusterStates.clusterId, cluster.id));
+    changed.push(cluster.id);
+  }
+  return changed;
+}
+
+/** The complete desired state of a cluster, read consistently (generation and apps from one transaction). */
+export async function loadDesiredState(db: Database, clusterId: string): Promise<DesiredStateView> {
+  return db.transaction(async (tx) => {
+    const [cluster] = await tx
+      .select({ id: clusters.id, name: clusters.name, labels: clusters.labels, generation: clusterStates.generation })
+      .from(clusters)
+      .innerJoin(clusterStates, eq(clusterStates.clusterId, clusters.id))
+      .where(eq(clusters.id, clusterId));
+    if (!cluster) throw new FlotillaError('NotFound', `cluster ${clusterId} not found`);
+    const apps = (await loadDesiredApps(tx, [clusterId])).get(clusterId) ?? [];
+    return { clusterId: cluster.id, clusterName: cluster.name, labels: cluster.labels, generation: cluster.generation, apps };
+  });
+}
+
+export function desiredStateMessage(view: DesiredStateView): DesiredState {
+  return create(DesiredStateSchema, {
+    generation: BigInt(view.generation),
+    clusterId: view.clusterId,
+    apps: view.apps.map((app) =>
+      create(AppTargetSchema, {
+        app: app.app,
+        repoUrl: app.repoUrl,
+        path: app.path,
+        commit: app.commit,
+        defaultNamespace: app.defaultNamespace,
+        parameters: create(RenderParametersSchema, { clusterName: view.clusterName, clusterLabels: view.labels, stage: app.stage }),
+      }),
+    ),
+  });
+}

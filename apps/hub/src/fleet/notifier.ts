@@ -1,0 +1,36 @@
+// In-process change notifications per cluster: gateways subscribe; fleet and rollout publish after their transaction commits.
+// One hub process only; several replicas would relay these through PostgreSQL LISTEN/NOTIFY (not built yet).
+
+export type ClusterChange = 'desired-state' | 'revoked';
+export type ClusterListener = (change: ClusterChange) => void;
+
+export class ClusterNotifier {
+  private readonly listeners = new Map<string, Set<ClusterListener>>();
+
+  subscribe(clusterId: string, listener: ClusterListener): () => void {
+    let set = this.listeners.get(clusterId);
+    if (!set) this.listeners.set(clusterId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(clusterId) === set) this.listeners.delete(clusterId);
+    };
+  }
+
+  publish(clusterIds: Iterable<string>, change: ClusterChange): void {
+    for (const id of clusterIds) {
+      for (const listener of [...(this.listeners.get(id) ?? [])]) {
+        // One broken listener must not stop the others from hearing about the change.
+        try {
+          listener(change);
+        } catch {
+          /* the listener's own stream reports its failure */
+        }
+      }
+    }
+  }
+
+  subscriberCount(clusterId: string): number {
+    return this.listeners.get(clusterId)?.size ?? 0;
+  }
+}

@@ -1,0 +1,151 @@
+// The fleet service: applications, clusters, desired state and status ingest behind one object, with the rule that
+// gateways hear about a desired-state change only after the transaction that made it has committed.
+import type { DesiredState } from '@flotilla/proto';
+import type { Database, Transaction } from '../store/index.js';
+import { findApplication, listApplicationViews, removeApplication, upsertApplication } from './applications.js';
+import type { ApplicationInput, ApplicationView } from './applications.js';
+import { every, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { findClusterById, findClusterByName, insertCluster, listClusterViews, setConnected } from './clusters.js';
+import type { ClusterView, NewCluster } from './clusters.js';
+import { desiredStateMessage, loadDesiredState } from './desired-state.js';
+import { ClusterNotifier } from './notifier.js';
+import { StatusBuffer } from './statuses.js';
+import type { FlushResult } from './statuses.js';
+import { FlotillaError } from '../errors/index.js';
+
+/** What fleet needs from auth/: revoking a cluster's identity inside a caller's transaction. */
+export interface ClusterRevocation {
+  revokeCluster(clusterId: string, db?: Transaction): Promise<unknown>;
+}
+
+export interface FleetOptions {
+  db: Database;
+  auth: ClusterRevocation;
+  clock?: Clock;
+  /** How often buffered statuses and last-seen times are written; default 1000 ms. */
+  statusFlushIntervalMs?: number;
+}
+
+/** Clusters whose desired state a unit of work changed; published once it commits. */
+export type ChangedClusters = Set<string>;
+
+export class Fleet {
+  readonly notifier = new ClusterNotifier();
+  readonly statuses: StatusBuffer;
+  readonly clock: Clock;
+  private readonly db: Database;
+  private readonly auth: ClusterRevocation;
+  private readonly flushIntervalMs: number;
+  private stopFlushing: (() => void) | undefined;
+
+  constructor(options: FleetOptions) {
+    this.db = options.db;
+    this.auth = options.auth;
+    this.clock = options.clock ?? systemClock;
+    this.flushIntervalMs = options.statusFlushIntervalMs ?? 1000;
+    this.statuses = new StatusBuffer(this.db);
+  }
+
+  /** Starts the periodic status flush. */
+  start(): void {
+    this.stopFlushing ??= every(this.clock, this.flushIntervalMs, () => {
+      // A failed flush keeps its batch for the next interval; nothing to do here but not crash.
+      this.statuses.flush().catch(() => undefined);
+    });
+  }
+
+  /** Stops the periodic flush and writes what is still buffered. */
+  async stop(): Promise<void> {
+    this.stopFlushing?.();
+    this.stopFlushing = undefined;
+    await this.statuses.flush();
+  }
+
+  /** Writes buffered statuses now and re-plans the promotions they concern (tests call this instead of waiting). */
+  flush(): Promise<FlushResult> {
+    return this.statuses.flush();
+  }
+
+  /**
+   * Runs `work` in one transaction; clusters it adds to `changed` are notified after commit (never on rollback), so a
+   * stream never pushes a snapshot that was not durably written.
+   */
+  async transaction<T>(work: (tx: Transaction, changed: ChangedClusters) => Promise<T>): Promise<T> {
+    const changed: ChangedClusters = new Set();
+    const result = await this.db.transaction((tx) => work(tx, changed));
+    this.notifier.publish(changed, 'desired-state');
+    return result;
+  }
+
+  putApplication(input: ApplicationInput): Promise<ApplicationView> {
+    return this.transaction(async (tx, changed) => {
+      const { application, changed: ids } = await upsertApplication(tx, input, this.clock.now());
+      for (const id of ids) changed.add(id);
+      return application;
+    });
+  }
+
+  async getApplication(name: string): Promise<ApplicationView> {
+    const app = await findApplication(this.db, name);
+    if (!app) throw new FlotillaError('NotFound', `application "${name}" not found`);
+    return app;
+  }
+
+  listApplications(): Promise<ApplicationView[]> {
+    return listApplicationViews(this.db);
+  }
+
+  deleteApplication(name: string): Promise<void> {
+    return this.transaction(async (tx, changed) => {
+      for (const id of await removeApplication(tx, name, this.clock.now())) changed.add(id);
+    });
+  }
+
+  /** Creates a cluster inside the caller's (registration) transaction. */
+  async registerCluster(tx: Transaction, changed: ChangedClusters, input: NewCluster): Promise<string> {
+    const { id, changed: ids } = await insertCluster(tx, input, this.clock.now());
+    for (const c of ids) changed.add(c);
+    return id;
+  }
+
+  listClusters(options: { labelSelector?: string } = {}): Promise<ClusterView[]> {
+    return listClusterViews(this.db, options.labelSelector);
+  }
+
+  getCluster(name: string): Promise<ClusterView> {
+    return findClusterByName(this.db, name);
+  }
+
+  getClusterById(id: string): Promise<ClusterView> {
+    return findClusterById(this.db, id);
+  }
+
+  /** Revokes a cluster's credentials (through auth) and closes its open streams at once. */
+  async revokeCluster(name: string): Promise<ClusterView> {
+    const cluster = await findClusterByName(this.db, name);
+    if (!cluster.revoked) {
+      await this.db.transaction((tx) => this.auth.revokeCluster(cluster.id, tx));
+    }
+    this.notifier.publish([cluster.id], 'revoked');
+    return findClusterById(this.db, cluster.id);
+  }
+
+  /** Records a stream opening (with the agent's version) or closing. */
+  setConnected(clusterId: string, connected: boolean, now: Date, agentVersion?: string): Promise<void> {
+    return setConnected(this.db, clusterId, connected, now, agentVersion);
+  }
+
+  async applicationExists(name: string): Promise<boolean> {
+    return (await findApplication(this.db, name)) !== undefined;
+  }
+
+  /** The complete DesiredState snapshot of a cluster. */
+  async desiredStateFor(clusterId: string): Promise<DesiredState> {
+    return desiredStateMessage(await loadDesiredState(this.db, clusterId));
+  }
+}
+
+export function createFleet(options: FleetOptions): Fleet {
+  return new Fleet(options);
+}

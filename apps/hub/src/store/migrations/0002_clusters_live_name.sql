@@ -1,0 +1,2 @@
+ALTER TABLE "clusters" DROP CONSTRAINT "clusters_name_unique";--> statement-breakpoint
+CREATE UNIQUE INDEX "clusters_live_name_key" ON "clusters" USING btree ("name") WHERE "clusters"."revoked_at" is null;

@@ -1,0 +1,203 @@
+// Desired state, generations, notifications, status coalescing and promotions on a real (PGlite) store, no network.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '@flotilla/testkit';
+import { createAuth } from '../src/auth/index.js';
+import { createFleet } from '../src/fleet/index.js';
+import type { AppStatusView, Fleet } from '../src/fleet/index.js';
+import { createRollout } from '../src/rollout/index.js';
+import type { Rollout } from '../src/rollout/index.js';
+import { resetStore } from './support/hub-b.js';
+import { openTestStore } from './support/stores.js';
+import type { StoreFixture } from './support/stores.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+
+let fixture: StoreFixture;
+let fleet: Fleet;
+let rollout: Rollout;
+let clock: FakeClock;
+
+beforeAll(async () => {
+  fixture = await openTestStore('pglite');
+});
+afterAll(async () => {
+  await fixture.cleanup();
+});
+beforeEach(async () => {
+  await resetStore(fixture.store);
+  clock = new FakeClock('2026-03-01T12:00:00Z');
+  const auth = createAuth({ db: fixture.store, now: () => clock.now() });
+  fleet = createFleet({ db: fixture.store, auth, clock });
+  rollout = createRollout({ db: fixture.store, fleet });
+});
+
+async function cluster(name: string, labels: Record<string, string> = {}): Promise<string> {
+  return fleet.transaction((tx, changed) => fleet.registerCluster(tx, changed, { name, labels, agentVersion: '1' }));
+}
+
+async function generation(clusterId: string): Promise<number> {
+  return Number((await fleet.desiredStateFor(clusterId)).generation);
+}
+
+function changes(clusterId: string): string[] {
+  const seen: string[] = [];
+  fleet.notifier.subscribe(clusterId, (change) => seen.push(change));
+  return seen;
+}
+
+function synced(app: string, observedGeneration: number, commit: string): AppStatusView {
+  return { app, observedGeneration, observedCommit: commit, sync: 'Synced', syncError: '', health: 'Healthy', healthMessage: '', resources: [], observedAt: undefined };
+}
+
+const shop = { name: 'shop', repoUrl: 'https://git.example/shop.git', path: 'deploy', clusterSelector: 'env=prod' };
+
+describe('desired state', () => {
+  it('grows the generation on every change and never on a no-op', async () => {
+    const id = await cluster('prod', { env: 'prod' });
+    const seen = changes(id);
+    expect(await generation(id)).toBe(1);
+    await fleet.putApplication(shop);
+    expect(await generation(id)).toBe(1); // not promoted yet: nothing to run
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    expect(await generation(id)).toBe(2);
+    await fleet.putApplication(shop);
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    expect(await generation(id)).toBe(2);
+    await fleet.putApplication({ ...shop, path: 'deploy/v2' });
+    expect(await generation(id)).toBe(3);
+    expect(seen).toEqual(['desired-state', 'desired-state']);
+  });
+
+  it('gives a cluster that registers after a promotion the application at its current commit', async () => {
+    await fleet.putApplication(shop);
+    await cluster('early', { env: 'prod' });
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    await rollout.createPromotion({ app: 'shop', commit: B, actor: 'ci' });
+    const late = await cluster('late', { env: 'prod' });
+    const other = await cluster('dev', { env: 'dev' });
+    expect((await fleet.desiredStateFor(late)).apps.map((a) => [a.app, a.commit])).toEqual([['shop', B]]);
+    expect((await fleet.desiredStateFor(other)).apps).toEqual([]);
+  });
+
+  it('drops an application from a cluster whose labels its narrowed selector no longer matches, or when deleted', async () => {
+    await fleet.putApplication({ ...shop, clusterSelector: '' });
+    const eu = await cluster('prod-eu', { env: 'prod', region: 'eu' });
+    const us = await cluster('prod-us', { env: 'prod', region: 'us' });
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    const usChanges = changes(us);
+    await fleet.putApplication({ ...shop, clusterSelector: 'region=eu' });
+    expect((await fleet.desiredStateFor(us)).apps).toEqual([]);
+    expect((await fleet.desiredStateFor(eu)).apps.map((a) => a.commit)).toEqual([A]);
+    expect(usChanges).toEqual(['desired-state']);
+    await fleet.deleteApplication('shop');
+    expect((await fleet.desiredStateFor(eu)).apps).toEqual([]);
+  });
+
+  it('notifies nobody when the transaction rolls back', async () => {
+    await fleet.putApplication({ ...shop, clusterSelector: '' });
+    const id = await cluster('prod');
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    const seen = changes(id);
+    await expect(
+      fleet.transaction(async (tx, changed) => {
+        await fleet.registerCluster(tx, changed, { name: 'doomed', labels: {}, agentVersion: '1' });
+        changed.add(id);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(seen).toEqual([]);
+    await expect(fleet.getCluster('doomed')).rejects.toMatchObject({ code: 'NotFound' });
+  });
+
+  it('refuses an invalid application naming the field', async () => {
+    await expect(fleet.putApplication({ ...shop, clusterSelector: 'env in ()' })).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      message: 'application.clusterSelector: "env in ()": the value list is empty',
+    });
+    await expect(fleet.putApplication({ ...shop, repoUrl: 'ftp://x' })).rejects.toMatchObject({ message: 'application.repoUrl: "ftp://x" is not an http(s) URL' });
+    await expect(fleet.putApplication({ ...shop, name: 'Shop' })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(fleet.listClusters({ labelSelector: 'env in (' })).rejects.toMatchObject({ code: 'InvalidArgument' });
+  });
+});
+
+describe('status ingest', () => {
+  it('coalesces statuses in memory and writes them in one batch, never going back in generation', async () => {
+    await fleet.putApplication({ ...shop, clusterSelector: '' });
+    const id = await cluster('prod');
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    fleet.statuses.record(id, synced('shop', 2, A), clock.now());
+    fleet.statuses.record(id, synced('shop', 1, A), clock.now());
+    expect((await fleet.getCluster('prod')).apps).toEqual([]); // nothing written before a flush
+    expect((await fleet.flush()).statuses).toBe(1);
+    expect((await fleet.getCluster('prod')).apps.map((a) => a.observedGeneration)).toEqual([2]);
+    fleet.statuses.record(id, synced('shop', 1, A), clock.now());
+    await fleet.flush();
+    expect((await fleet.getCluster('prod')).apps.map((a) => a.observedGeneration)).toEqual([2]);
+  });
+
+  it('flushes on its interval once started', async () => {
+    const id = await cluster('prod');
+    fleet.start();
+    fleet.statuses.touch(id, new Date('2026-03-01T12:00:05Z'));
+    expect(fleet.statuses.pending()).toBe(1);
+    await clock.advanceAsync(1000);
+    await fleet.flush();
+    expect((await fleet.getCluster('prod')).lastSeen).toEqual(new Date('2026-03-01T12:00:05Z'));
+    await fleet.stop();
+  });
+});
+
+describe('promotions', () => {
+  it('validates the application and the commit', async () => {
+    await expect(rollout.createPromotion({ app: 'nope', commit: A, actor: 'ci' })).rejects.toMatchObject({
+      code: 'NotFound',
+      message: 'application "nope" not found',
+    });
+    await fleet.putApplication(shop);
+    await expect(rollout.createPromotion({ app: 'shop', commit: 'abc123', actor: 'ci' })).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      message: 'commit: "abc123" is not a full commit id (40 hexadecimal characters)',
+    });
+    expect(await rollout.listPromotions()).toEqual([]);
+  });
+
+  it('supersedes the earlier in-flight promotion of the application with an event', async () => {
+    await fleet.putApplication(shop);
+    await cluster('prod', { env: 'prod' });
+    const first = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'alice' });
+    expect(first.state).toBe('Progressing');
+    expect(first.events.map((e) => e.reason)).toEqual(['requested by alice: desired state of 1 cluster (prod) set to aaaaaaa']);
+    const second = await rollout.createPromotion({ app: 'shop', commit: B, actor: 'bob' });
+    const old = await rollout.getPromotion(first.id);
+    expect(old.state).toBe('Superseded');
+    expect(old.events.at(-1)).toMatchObject({ type: 'Superseded', reason: `superseded by promotion ${second.id} of bbbbbbb` });
+    expect((await rollout.listPromotions({ app: 'shop' })).map((p) => [p.commit, p.state])).toEqual([
+      [B, 'Progressing'],
+      [A, 'Superseded'],
+    ]);
+  });
+
+  it('records each target with the generation that carries the commit and succeeds from flushed statuses', async () => {
+    await fleet.putApplication(shop);
+    const id = await cluster('prod', { env: 'prod' });
+    const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    expect(promotion.targets).toEqual([{ clusterId: id, cluster: 'prod', generation: 2, status: undefined }]);
+    fleet.statuses.record(id, synced('shop', 2, A), clock.now());
+    await fleet.flush();
+    const done = await rollout.getPromotion(promotion.id);
+    expect(done.state).toBe('Succeeded');
+    expect(done.events.map((e) => e.type)).toEqual(['Started', 'Succeeded']);
+    // Promoting the same commit again is a no-op for the cluster and settles at once on what it already reported.
+    const again = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    expect(again.targets[0]?.generation).toBe(2);
+    expect(again.state).toBe('Succeeded');
+  });
+
+  it('succeeds at once when no cluster matches, saying so', async () => {
+    await fleet.putApplication(shop);
+    const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    expect(promotion.state).toBe('Succeeded');
+    expect(promotion.message).toMatch(/no cluster matches/);
+  });
+});

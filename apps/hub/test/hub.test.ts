@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub } from './support/hub.js';
+
+const bin = fileURLToPath(new URL('../bin/flotilla-hub.mjs', import.meta.url));
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+}
+
+describe('startHub', () => {
+  it('close() stops both listeners and may be called twice', async () => {
+    const t = await startTestHub();
+    const httpPort = Number(new URL(t.hub.httpUrl).port);
+    const grpcPort = Number(t.hub.grpcAddress.split(':').at(-1));
+    expect(await refused(httpPort)).toBe(false);
+    expect(await refused(grpcPort)).toBe(false);
+    await t.close();
+    await t.hub.close();
+    expect(await refused(httpPort)).toBe(true);
+    expect(await refused(grpcPort)).toBe(true);
+  });
+});
+
+interface HubProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves once the startup banner has been printed completely. */
+  ready: Promise<void>;
+}
+
+function runHub(dataDir: string): HubProcess {
+  const child = spawn(process.execPath, [bin], {
+    env: {
+      ...process.env,
+      FLOTILLA_DATA_DIR: dataDir,
+      FLOTILLA_HOST: '127.0.0.1',
+      FLOTILLA_HTTP_PORT: '0',
+      FLOTILLA_GRPC_PORT: '0',
+      FLOTILLA_INSECURE: 'true',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/gRPC: .*\n/.test(output) && (!output.includes('First start') || /First start[^\n]*\n\s+flt_api_\S+\n/.test(output))) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code} before starting:\n${output}`)));
+  });
+  return { child, output: () => output, ready };
+}
+
+async function stop(hub: HubProcess): Promise<number | null> {
+  if (hub.child.exitCode !== null) return hub.child.exitCode;
+  const exited = once(hub.child, 'exit');
+  hub.child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+describe('flotilla-hub process', () => {
+  let dir: string;
+  const started: HubProcess[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'flotilla-hub-main-'));
+  });
+  afterAll(async () => {
+    for (const hub of started) await stop(hub);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints a usable admin token on the first start only, never logs it, and stops cleanly on SIGTERM', async () => {
+    const dataDir = path.join(dir, 'data');
+    const first = runHub(dataDir);
+    started.push(first);
+    await first.ready;
+    const token = /First start[^\n]*\n\s+(flt_api_\S+)\n/.exec(first.output())![1]!;
+    const url = /REST API:\s+(\S+)/.exec(first.output())![1]!;
+    const reply = await fetch(`${url}/api/v1/clusters`, { headers: { authorization: `Bearer ${token}` } });
+    expect(reply.status).toBe(200);
+    expect(await stop(first)).toBe(0);
+    expect(first.output().split(token).length - 1).toBe(1);
+    expect(first.output()).toContain('shutting down');
+
+    const second = runHub(dataDir);
+    started.push(second);
+    await second.ready;
+    expect(second.output()).not.toContain('flt_api_');
+    expect(second.output()).not.toContain('First start');
+    const url2 = /REST API:\s+(\S+)/.exec(second.output())![1]!;
+    expect((await fetch(`${url2}/api/v1/clusters`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(await stop(second)).toBe(0);
+    expect((await stat(path.join(dataDir, 'PG_VERSION'))).isFile()).toBe(true);
+    // Two cold starts of embedded PostgreSQL (WASM) in child processes: slow on a loaded machine, hence the budget.
+  }, 240_000);
+});

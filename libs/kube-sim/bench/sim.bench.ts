@@ -1,0 +1,118 @@
+// Benchmark (not a test) of the simulator: memory per idle cluster and requests per second of one process, each as
+// a ratio against a baseline measured in the same run (plain node:https servers answering a static JSON body).
+//
+//   npm run bench -w @flotilla/kube-sim          (BENCH_CLUSTERS=1000 BENCH_REQUESTS=20000 BENCH_SECONDS=5 to change)
+
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
+import { attachSimulation } from '../src/controllers/index.js';
+import type { SimulatedCluster } from '../src/server/cluster.js';
+import { startCluster } from '../src/server/cluster.js';
+import { servingTls } from '../src/tls/index.js';
+import type { MemoryResult } from './memory.js';
+import { measureMemory } from './memory.js';
+import type { LoadResult } from './load.js';
+import { runLoad } from './load.js';
+
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 1000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+const STATIC_BODY = JSON.stringify({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'bench', namespace: 'default', resourceVersion: '1' }, data: { key: 'value' } });
+
+async function plainServer(): Promise<Server> {
+  const tls = servingTls();
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem, keepAliveTimeout: 30_000 }, (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(STATIC_BODY) });
+    res.end(STATIC_BODY);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return server;
+}
+
+function closeServer(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    s.closeAllConnections();
+    s.close(() => resolve());
+  });
+}
+
+function port(s: Server): number {
+  const a = s.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
+function kib(n: number): string {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join('  ');
+}
+
+async function memory(): Promise<MemoryResult[]> {
+  servingTls();
+  const base = await measureMemory('plain https server (baseline)', CLUSTERS, () => plainServer(), closeServer);
+  const api = await measureMemory('simulated cluster, API only', CLUSTERS, () => startCluster(), (c) => c.close());
+  const full = await measureMemory(
+    'simulated cluster + controllers',
+    CLUSTERS,
+    async () => {
+      const c = await startCluster();
+      return { c, s: attachSimulation(c) };
+    },
+    async ({ c, s }) => {
+      s.detach();
+      await c.close();
+    },
+  );
+  return [base, api, full];
+}
+
+function load(url: string, method: 'GET' | 'PATCH', headers: Record<string, string>, body?: string, maxRequests = REQUESTS): Promise<LoadResult> {
+  const spec = { url, method, headers, ca: servingTls().caPem, concurrency: Math.min(CONCURRENCY, maxRequests), maxRequests, maxMs: SECONDS * 1000 };
+  return runLoad(body === undefined ? spec : { ...spec, body });
+}
+
+async function throughput(): Promise<{ label: string; r: LoadResult }[]> {
+  const plain = await plainServer();
+  const baseline = await load(`https://127.0.0.1:${port(plain)}/api/v1/namespaces/default/configmaps/bench`, 'GET', {});
+  await closeServer(plain);
+
+  const cluster: SimulatedCluster = await startCluster();
+  const sim = attachSimulation(cluster);
+  const auth = { Authorization: `Bearer ${cluster.adminToken}`, Accept: 'application/json' };
+  const path = '/api/v1/namespaces/default/configmaps/bench';
+  const applyBody = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench', namespace: 'default' }, data: { key: 'value' } });
+  const patchHeaders = { ...auth, 'Content-Type': 'application/apply-patch+yaml' };
+  const patchUrl = `${cluster.server}${path}?fieldManager=bench&force=true`;
+  const first = await load(patchUrl, 'PATCH', patchHeaders, applyBody, 1);
+  if (first.errors) throw new Error(`server-side apply failed: ${first.firstError}`);
+  const get = await load(`${cluster.server}${path}`, 'GET', auth);
+  const apply = await load(patchUrl, 'PATCH', patchHeaders, applyBody);
+  sim.detach();
+  await cluster.close();
+  return [
+    { label: 'plain https static JSON (baseline)', r: baseline },
+    { label: 'simulator GET configmap', r: get },
+    { label: 'simulator SSA PATCH configmap', r: apply },
+  ];
+}
+
+async function main(): Promise<void> {
+  console.log(`kube-sim bench: ${CLUSTERS} clusters for memory; up to ${REQUESTS} requests or ${SECONDS}s per load run, ${CONCURRENCY} concurrent (client in a worker thread)\n`);
+  // Throughput first: thousands of closed clusters leave garbage and sockets behind that would slow it down.
+  const rps = await throughput();
+  const base = rps[0]!.r.rps;
+  console.log(row(['requests per second', 'req/s', 'requests', 'x baseline', 'errors'], [36, 10, 10, 10, 8]));
+  for (const { label, r } of rps) console.log(row([label, r.rps.toFixed(0), String(r.requests), (r.rps / base).toFixed(2), String(r.errors)], [36, 10, 10, 10, 8]));
+  const failed = rps.find(({ r }) => r.errors);
+  if (failed) console.log(`\nfirst error (${failed.label}): ${failed.r.firstError}`);
+  console.log('');
+  const mem = await memory();
+  console.log(row(['memory per idle instance', 'heap', 'RSS', 'x baseline (heap)', 'x baseline (RSS)'], [36, 14, 14, 18, 10]));
+  for (const m of mem) console.log(row([m.label, kib(m.heapPerInstance), kib(m.rssPerInstance), (m.heapPerInstance / mem[0]!.heapPerInstance).toFixed(2), (m.rssPerInstance / mem[0]!.rssPerInstance).toFixed(2)], [36, 14, 14, 18, 10]));
+}
+
+await main();

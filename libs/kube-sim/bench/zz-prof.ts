@@ -1,0 +1,16 @@
+import { attachSimulation } from '/work/main/libs/kube-sim/src/controllers/index.js';
+import { startCluster } from '/work/main/libs/kube-sim/src/server/cluster.js';
+import { servingTls } from '/work/main/libs/kube-sim/src/tls/index.js';
+import { runLoad } from '/work/main/libs/kube-sim/bench/load.js';
+const withCtl = process.argv[2] === 'ctl';
+const c = await startCluster();
+const s = withCtl ? attachSimulation(c) : undefined;
+const path = '/api/v1/namespaces/default/configmaps/bench';
+const auth = { Authorization: `Bearer ${c.adminToken}`, Accept: 'application/json' };
+const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench', namespace: 'default' }, data: { key: 'value' } });
+const base = { ca: servingTls().caPem, concurrency: 16, maxRequests: 400, maxMs: 10000 };
+const t0 = performance.now();
+const p = await runLoad({ ...base, url: `${c.server}${path}?fieldManager=bench&force=true`, method: 'PATCH', headers: { ...auth, 'Content-Type': 'application/apply-patch+yaml' }, body });
+const g = await runLoad({ ...base, url: `${c.server}${path}`, method: 'GET', headers: auth });
+console.log(withCtl ? 'with controllers' : 'api only', 'patch', p.rps.toFixed(0), p.errors, p.firstError, 'get', g.rps.toFixed(0), g.errors);
+s?.detach(); await c.close();

@@ -1,0 +1,172 @@
+// Routes one request of one cluster: health and version, authentication, discovery and OpenAPI, authorization,
+// then the resource verbs. Every failure becomes the apiserver's Status body; nothing thrown escapes.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator, User } from '../auth/index.js';
+import { allowed, forbiddenFor, isPublicPath } from '../auth/index.js';
+import { decodeAccessReview } from '../auth/protobuf.js';
+import { selfSubjectAccessReview } from '../auth/review.js';
+import { AGGREGATED_CONTENT_TYPE, aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, findGroup, wantsAggregated } from '../discovery/index.js';
+import { openApiV2, openApiV3 } from '../discovery/openapi.js';
+import { ApiError } from '../errors/index.js';
+import type { HandlerContext } from '../handlers/context.js';
+import { present } from '../handlers/context.js';
+import { parseDocument } from '../handlers/body.js';
+import { get, list, remove, removeCollection } from '../handlers/read.js';
+import { create, patch, update } from '../handlers/write.js';
+import type { ObjectStore } from '../store/index.js';
+import { watch } from '../watch/index.js';
+import { notServed, readBody, readRawBody, sendError, sendJson, sendText } from './http.js';
+import type { RequestInfo } from './request-info.js';
+import { requestInfo } from './request-info.js';
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0',
+  gitCommit: '70d3cc986aa8221cd1dfb1121852688902d3bf53',
+  gitTreeState: 'clean',
+  buildDate: '2024-12-11T17:59:15Z',
+  goVersion: 'go1.23.3',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+/** What a fault injector may decide for a request before it is served (see SimulatedCluster.intercept). */
+export interface Interception {
+  /** Answer with this error instead of serving. */
+  error?: ApiError;
+  /** Serve after this many milliseconds of real time. */
+  delayMs?: number;
+}
+
+export type Interceptor = (req: { method: string; info: RequestInfo }) => Interception | undefined;
+
+export interface RouterState {
+  store: ObjectStore;
+  auth: Authenticator;
+  serverAddress: () => string;
+  interceptors: Set<Interceptor>;
+  watches: Set<ServerResponse>;
+}
+
+export function route(state: RouterState, req: IncomingMessage, res: ServerResponse): void {
+  const method = req.method ?? 'GET';
+  let info: RequestInfo;
+  try {
+    info = requestInfo(method, req.url ?? '/');
+  } catch (_e) {
+    sendError(res, new ApiError(400, 'BadRequest', 'malformed request path'));
+    return;
+  }
+  let decision: Interception | undefined;
+  for (const i of state.interceptors) decision ??= i({ method, info });
+  const serve = (): void => {
+    if (decision?.error) return sendError(res, decision.error);
+    serveRequest(state, req, res, info).catch((e: unknown) => sendError(res, e));
+  };
+  if (decision?.delayMs) setTimeout(serve, decision.delayMs).unref();
+  else serve();
+}
+
+async function serveRequest(state: RouterState, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+  const path = info.path.replace(/\/+$/, '') || '/';
+  if (path === '/healthz' || path === '/livez' || path === '/readyz') return sendText(res, 200, 'ok');
+  if (path === '/version') return sendJson(res, 200, VERSION_INFO);
+  const user = state.auth.authenticate(req.headers.authorization);
+  if (!info.isResourceRequest) {
+    if (!isPublicPath(path) && !allowed(user, { verb: info.verb, isResourceRequest: false, path, group: '', resource: '', subresource: '', name: '' })) {
+      throw forbiddenFor(user, { verb: (req.method ?? 'get').toLowerCase(), isResourceRequest: false, path, group: '', resource: '', subresource: '', name: '' });
+    }
+    return serveNonResource(state, req, res, path);
+  }
+  authorize(user, info);
+  const type = state.store.types.get(info.group, info.resource);
+  if (!type || !type.versions.includes(info.version)) throw notServed();
+  if (type.group === 'authorization.k8s.io' && type.resource === 'selfsubjectaccessreviews') {
+    if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const contentType = String(req.headers['content-type'] ?? 'application/json');
+    const body = /protobuf/.test(contentType) ? decodeAccessReview(await readRawBody(req)) : parseDocument(await readBody(req), contentType);
+    return sendJson(res, 201, selfSubjectAccessReview(user, body));
+  }
+  if (!type.namespaced && info.namespace !== undefined) throw notServed();
+  if (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb)) {
+    if (info.name) throw notServed();
+    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  }
+  const sub = info.subresource;
+  if (sub && !((sub === 'status' && type.status) || (sub === 'scale' && type.scale))) throw notServed();
+  if (sub && !['get', 'update', 'patch'].includes(info.verb)) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  const ctx: HandlerContext = { store: state.store, req, res, info, user, type };
+  switch (info.verb) {
+    case 'get': {
+      const r = get(ctx);
+      return sendJson(res, r.code, r.body);
+    }
+    case 'list': {
+      const r = list(ctx);
+      return sendJson(res, r.code, r.body);
+    }
+    case 'watch':
+      state.watches.add(res);
+      res.on('close', () => state.watches.delete(res));
+      return watch(ctx);
+    case 'create':
+    case 'update':
+    case 'patch': {
+      const r = info.verb === 'create' ? await create(ctx) : info.verb === 'update' ? await update(ctx) : await patch(ctx);
+      const body = r.object.kind === 'Scale' ? r.object : present(r.object, type, info.version);
+      return sendJson(res, r.code, body);
+    }
+    case 'delete': {
+      const r = await remove(ctx);
+      return sendJson(res, r.code, r.body);
+    }
+    case 'deletecollection': {
+      const r = await removeCollection(ctx);
+      return sendJson(res, r.code, r.body);
+    }
+    default:
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  }
+}
+
+function authorize(user: User, info: RequestInfo): void {
+  const attrs = { verb: info.verb, isResourceRequest: true, path: info.path, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
+  if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews') return;
+  if (!allowed(user, attrs)) throw forbiddenFor(user, attrs);
+}
+
+function serveNonResource(state: RouterState, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const types = state.store.types;
+  const agg = wantsAggregated(req.headers.accept);
+  const sendAggregated = (body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(200, { 'Content-Type': AGGREGATED_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+    res.end(text);
+  };
+  if (path === '/api') return agg ? sendAggregated(aggregated(types, true)) : sendJson(res, 200, apiVersions(state.serverAddress()));
+  if (path === '/apis') return agg ? sendAggregated(aggregated(types, false)) : sendJson(res, 200, apiGroupList(types));
+  if (path === '/openapi/v2') return sendRaw(res, openApiV2(state.store));
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+    const doc = openApiV3(state.store, path === '/openapi/v3' ? '' : path.slice('/openapi/v3/'.length));
+    if (doc === undefined) throw notServed();
+    return sendRaw(res, doc);
+  }
+  const m = /^\/(?:api\/(v1)|apis\/([^/]+)(?:\/([^/]+))?)$/.exec(path);
+  if (m) {
+    if (m[1]) return sendJson(res, 200, apiResourceList(types, '', 'v1'));
+    const group = findGroup(types, m[2]!);
+    if (!group) throw notServed();
+    if (!m[3]) return sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) });
+    const doc = apiResourceList(types, m[2]!, m[3]);
+    if (!doc) throw notServed();
+    return sendJson(res, 200, doc);
+  }
+  throw notServed();
+}
+
+function sendRaw(res: ServerResponse, json: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'no-cache, private' });
+  res.end(json);
+}

@@ -1,0 +1,83 @@
+// Bad requests get the status codes and Status reasons a kube-apiserver gives, and never crash the simulator.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedCluster } from '../src/index.js';
+import { startCluster } from '../src/index.js';
+import { http } from './helpers.js';
+
+const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
+const deploy = (extra: Record<string, unknown> = {}, meta: Record<string, unknown> = { name: 'ok' }) =>
+  JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } }, ...extra });
+
+interface Case {
+  name: string;
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+  token?: string | null;
+  status: number;
+  reason: string;
+  message?: string | RegExp;
+  field?: string;
+}
+
+const CASES: Case[] = [
+  { name: 'malformed JSON body', method: 'POST', path: DEPLOYS, body: '{"apiVersion": ', contentType: 'application/json', status: 400, reason: 'BadRequest', message: /json parse error/ },
+  { name: 'malformed YAML apply body', method: 'PATCH', path: `${DEPLOYS}/x?fieldManager=m`, body: 'a: [b\n  c: }', contentType: 'application/apply-patch+yaml', status: 400, reason: 'BadRequest', message: /error converting YAML to JSON/ },
+  { name: 'body without kind', method: 'POST', path: DEPLOYS, body: '{"apiVersion":"apps/v1","metadata":{"name":"x"}}', contentType: 'application/json', status: 400, reason: 'BadRequest', message: /Object 'Kind' is missing/ },
+  { name: 'wrong apiVersion for the endpoint', method: 'POST', path: DEPLOYS, body: deploy({ apiVersion: 'apps/v2' }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'the API version in the data (apps/v2) does not match the expected API version (apps/v1)' },
+  { name: 'unknown resource', method: 'GET', path: '/apis/apps/v1/namespaces/default/gadgets', status: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
+  { name: 'unknown group version', method: 'GET', path: '/apis/example.com/v9', status: 404, reason: 'NotFound' },
+  { name: 'missing name', method: 'POST', path: DEPLOYS, body: deploy({}, {}), contentType: 'application/json', status: 422, reason: 'Invalid', message: 'Deployment.apps "" is invalid: metadata.name: Required value: name or generateName is required', field: 'metadata.name' },
+  { name: 'invalid name', method: 'POST', path: DEPLOYS, body: deploy({}, { name: 'Bad_Name' }), contentType: 'application/json', status: 422, reason: 'Invalid', message: /^Deployment.apps "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/, field: 'metadata.name' },
+  { name: 'namespace in body differs from the URL', method: 'POST', path: DEPLOYS, body: deploy({}, { name: 'x', namespace: 'other' }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'the namespace of the provided object does not match the namespace sent on the request' },
+  { name: 'namespace that does not exist', method: 'POST', path: '/apis/apps/v1/namespaces/nope/deployments', body: deploy(), contentType: 'application/json', status: 404, reason: 'NotFound', message: 'namespaces "nope" not found' },
+  { name: 'namespaced kind created without a namespace', method: 'POST', path: '/apis/apps/v1/deployments', body: deploy(), contentType: 'application/json', status: 405, reason: 'MethodNotAllowed' },
+  { name: 'object that does not exist', method: 'GET', path: `${DEPLOYS}/ghost`, status: 404, reason: 'NotFound', message: 'deployments.apps "ghost" not found' },
+  { name: 'strategic merge patch on a custom resource', method: 'PATCH', path: '/apis/example.com/v1/namespaces/default/widgets/w', body: '{}', contentType: 'application/strategic-merge-patch+json', status: 415, reason: 'UnsupportedMediaType' },
+  { name: 'unknown patch content type', method: 'PATCH', path: `${DEPLOYS}/ok`, body: '{}', contentType: 'text/plain', status: 415, reason: 'UnsupportedMediaType' },
+  { name: 'apply without fieldManager', method: 'PATCH', path: `${DEPLOYS}/ok`, body: deploy(), contentType: 'application/apply-patch+yaml', status: 422, reason: 'Invalid', message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch' },
+  { name: 'no token', method: 'GET', path: DEPLOYS, token: null, status: 401, reason: 'Unauthorized', message: 'Unauthorized' },
+  { name: 'unknown token', method: 'GET', path: DEPLOYS, token: 'who', status: 401, reason: 'Unauthorized' },
+  { name: 'unsupported field selector', method: 'GET', path: `${DEPLOYS}?fieldSelector=spec.paused%3Dtrue`, status: 400, reason: 'BadRequest', message: 'field label not supported: spec.paused' },
+  { name: 'malformed label selector', method: 'GET', path: `${DEPLOYS}?labelSelector=a%20in%20(`, status: 400, reason: 'BadRequest' },
+  { name: 'duplicate create', method: 'POST', path: DEPLOYS, body: deploy({}, { name: 'dup' }), contentType: 'application/json', status: 409, reason: 'AlreadyExists', message: 'deployments.apps "dup" already exists' },
+  { name: 'update with a stale resourceVersion', method: 'PUT', path: `${DEPLOYS}/dup`, body: deploy({}, { name: 'dup', resourceVersion: '1' }), contentType: 'application/json', status: 409, reason: 'Conflict', message: /^Operation cannot be fulfilled on deployments.apps "dup": the object has been modified/ },
+  { name: 'name in body differs from the URL', method: 'PUT', path: `${DEPLOYS}/dup`, body: deploy({}, { name: 'other' }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'the name of the object (other) does not match the name on the URL (dup)' },
+  { name: 'cluster-scoped kind under a namespace', method: 'GET', path: '/api/v1/namespaces/default/nodes', status: 404, reason: 'NotFound' },
+  { name: 'json patch on a missing path', method: 'PATCH', path: `${DEPLOYS}/dup`, body: '[{"op":"replace","path":"/spec/nothing/here","value":1}]', contentType: 'application/json-patch+json', status: 422, reason: 'Invalid' },
+];
+
+describe('bad input', () => {
+  let cluster: SimulatedCluster;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    cluster.store.create({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    });
+    const created = await http(cluster, 'POST', DEPLOYS, { body: deploy({}, { name: 'dup' }), contentType: 'application/json' });
+    expect(created.status).toBe(201);
+    const updated = await http(cluster, 'PUT', `${DEPLOYS}/dup`, { body: deploy({ spec: { replicas: 2, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, { name: 'dup' }), contentType: 'application/json' });
+    expect(updated.status).toBe(200);
+  });
+  afterAll(() => cluster?.close());
+
+  it.each(CASES)('$name -> $status $reason', async (c) => {
+    const res = await http(cluster, c.method, c.path, { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.contentType ? { contentType: c.contentType } : {}), ...(c.token !== undefined ? { token: c.token } : {}) });
+    expect(res.status).toBe(c.status);
+    const status = res.json();
+    expect(status).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: c.status, reason: c.reason });
+    if (typeof c.message === 'string') expect(status.message).toBe(c.message);
+    else if (c.message) expect(status.message).toMatch(c.message);
+    if (c.field) expect((status.details as { causes: { field: string }[] }).causes.map((x) => x.field)).toContain(c.field);
+  });
+
+  it('still serves after every bad request', async () => {
+    expect((await http(cluster, 'GET', '/healthz', { token: null })).body).toBe('ok');
+    expect((await http(cluster, 'GET', `${DEPLOYS}/dup`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,161 @@
+// Controllers and faults seen through the HTTPS API by real clients: kubectl (when installed) and node:https.
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../src/clock/index.js';
+import type { Simulation } from '../src/controllers/index.js';
+import { attachSimulation } from '../src/controllers/index.js';
+import type { SimulatedCluster } from '../src/server/cluster.js';
+import { startCluster } from '../src/server/cluster.js';
+
+const KUBECTL = '/usr/bin/kubectl';
+const hasKubectl = existsSync(KUBECTL);
+if (!hasKubectl) console.warn(`kubectl not found at ${KUBECTL}: skipping the kubectl controller tests`);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.end(input ?? '');
+  });
+}
+
+function httpsGet(cluster: SimulatedCluster, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(cluster.server);
+    const req = request({ host: u.hostname, port: u.port, path, ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const DEPLOYMENT = (name: string, extra = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  replicas: 3
+  progressDeadlineSeconds: 30
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}${extra}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+`;
+
+describe('controllers behind the API server', () => {
+  let clock: FakeClock;
+  let cluster: SimulatedCluster;
+  let sim: Simulation;
+  let dir: string;
+  let kubeconfig: string;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    cluster = await startCluster({ clock });
+    sim = attachSimulation(cluster);
+    dir = await mkdtemp(join(tmpdir(), 'kube-sim-ctrl-'));
+    kubeconfig = join(dir, 'config');
+    await cluster.writeKubeconfig(kubeconfig);
+  });
+
+  afterEach(async () => {
+    sim.detach();
+    await cluster.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('api-unavailable answers 503 with the ServiceUnavailable Status, and serves again once cleared', async () => {
+    sim.faults.inject({ fault: 'api-unavailable' });
+    const r = await httpsGet(cluster, '/api/v1/namespaces/default/pods');
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503 });
+    sim.faults.clear();
+    expect((await httpsGet(cluster, '/api/v1/namespaces/default/pods')).status).toBe(200);
+  });
+
+  it('watch-drop ends an open watch stream', async () => {
+    const ended = new Promise<number>((resolve, reject) => {
+      const u = new URL(cluster.server);
+      const req = request({ host: u.hostname, port: u.port, path: '/api/v1/namespaces/default/configmaps?watch=1', ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
+        res.on('data', () => {});
+        res.on('close', () => resolve(res.statusCode ?? 0));
+        // Headers are in: the stream is open, so dropping now exercises the fault.
+        sim.faults.inject({ fault: 'watch-drop' });
+      });
+      req.on('error', () => resolve(-1));
+      req.on('timeout', () => reject(new Error('watch was not dropped')));
+      req.end();
+    });
+    expect(await ended).not.toBe(0);
+  });
+
+  it.skipIf(!hasKubectl)('kubectl apply, then kubectl wait --for=condition=Available and rollout status succeed', async () => {
+    const applied = await kubectl(kubeconfig, ['apply', '-f', '-'], DEPLOYMENT('web'));
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout.trim()).toBe('deployment.apps/web created');
+    // Pods start one step (1s of the fake clock) after they are created: move time once kubectl is watching, so it
+    // must see the Deployment turn Available through its watch.
+    let advanced = false;
+    const stop = cluster.intercept(({ info }) => {
+      if (!advanced && info.verb === 'watch' && info.resource === 'deployments') {
+        advanced = true;
+        setImmediate(() => clock.advance(1000));
+      }
+      return undefined;
+    });
+    const waited = await kubectl(kubeconfig, ['wait', '--for=condition=Available', 'deployment/web', '--timeout=20s']);
+    stop();
+    expect(advanced).toBe(true);
+    expect(waited.stderr).toBe('');
+    expect(waited.stdout.trim()).toBe('deployment.apps/web condition met');
+    const rollout = await kubectl(kubeconfig, ['rollout', 'status', 'deployment/web', '--timeout=20s']);
+    expect(rollout.stdout.trim()).toBe('deployment "web" successfully rolled out');
+    const pods = await kubectl(kubeconfig, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.status.phase}{" "}{end}']);
+    expect(pods.stdout.trim()).toBe('Running Running Running');
+  });
+
+  it.skipIf(!hasKubectl)('kubectl rollout status reports a crash-looping rollout past its progress deadline', async () => {
+    const applied = await kubectl(kubeconfig, ['apply', '-f', '-'], DEPLOYMENT('crashy', '\n      annotations: {sim.flotilla.dev/fault: crash-loop}'));
+    expect(applied.code).toBe(0);
+    for (let i = 0; i < 4; i++) clock.advance(10_000);
+    const rollout = await kubectl(kubeconfig, ['rollout', 'status', 'deployment/crashy', '--timeout=10s']);
+    expect(rollout.code).not.toBe(0);
+    expect(rollout.stderr).toContain('error: deployment "crashy" exceeded its progress deadline');
+    const reason = await kubectl(kubeconfig, ['get', 'pods', '-l', 'app=crashy', '-o', 'jsonpath={.items[0].status.containerStatuses[0].state.waiting.reason}']);
+    expect(reason.stdout).toBe('CrashLoopBackOff');
+  });
+
+  it.skipIf(!hasKubectl)('kubectl sees the 503 of an unavailable API server', async () => {
+    sim.faults.inject({ fault: 'api-unavailable' });
+    const r = await kubectl(kubeconfig, ['get', 'pods', '--request-timeout=5s']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('the server is currently unable to handle the request');
+  });
+});

@@ -1,0 +1,162 @@
+// kubectl v1.32, a client nobody here wrote, drives the simulator through a kubeconfig the simulator writes.
+
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedCluster } from '../src/index.js';
+import { startCluster } from '../src/index.js';
+import { DEPLOYMENT, KUBECTL, hasKubectl, kubectl, tempDir } from './helpers.js';
+
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer, description: How big the widget is.}
+`;
+
+describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
+  let cluster: SimulatedCluster;
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let kc: string;
+  const k = (...args: string[]) => kubectl(kc, args);
+
+  beforeAll(async () => {
+    cluster = await startCluster({ name: 'kubectl-test' });
+    tmp = await tempDir();
+    kc = `${tmp.dir}/admin.kubeconfig`;
+    await cluster.writeKubeconfig(kc);
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await tmp?.cleanup();
+  });
+
+  it('lists built-in resources with short names in api-resources, and a CRD once it is established', async () => {
+    const before = await k('api-resources');
+    expect(before.code).toBe(0);
+    expect(before.stdout).toMatch(/deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/);
+    expect(before.stdout).not.toContain('widgets');
+    const crd = await tmp.file('crd.yaml', CRD);
+    expect((await k('apply', '--server-side', '-f', crd)).code).toBe(0);
+    const established = await k('get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}');
+    expect(established.stdout).toBe('True');
+    const after = await k('api-resources', '--api-group=example.com');
+    expect(after.stdout).toMatch(/widgets\s+wd\s+example.com\/v1\s+true\s+Widget/);
+    const widget = await tmp.file('widget.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n');
+    expect((await k('apply', '--server-side', '-f', widget)).code).toBe(0);
+    expect((await k('get', 'wd', 'w1', '-o', 'jsonpath={.spec.size}')).stdout).toBe('3');
+    const explain = await k('explain', 'widget.spec.size');
+    expect(explain.stdout).toContain('How big the widget is.');
+  });
+
+  it('applies server-side, reports a second manager conflict, and lets --force-conflicts take the field', async () => {
+    const v2 = await tmp.file('v2.yaml', DEPLOYMENT(2));
+    const v5 = await tmp.file('v5.yaml', DEPLOYMENT(5));
+    const first = await k('apply', '--server-side', '-f', v2);
+    expect(first.stdout).toContain('deployment.apps/web serverside-applied');
+    const conflict = await k('apply', '--server-side', '--field-manager=other', '-f', v5);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas');
+    expect((await k('get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}')).stdout).toBe('2');
+    const forced = await k('apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', v5);
+    expect(forced.code).toBe(0);
+    expect((await k('get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}')).stdout).toBe('5');
+    const managers = await k('get', 'deploy', 'web', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}');
+    expect(managers.stdout.split(' ').sort()).toEqual(['kubectl', 'other']);
+  });
+
+  it('changes nothing on apply --dry-run=server, and diff --server-side exits 1 on a difference, 0 when equal', async () => {
+    const rv = (await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.resourceVersion}')).stdout;
+    const v9 = await tmp.file('v9.yaml', DEPLOYMENT(9));
+    const dry = await k('apply', '--server-side', '--field-manager=other', '--dry-run=server', '-f', v9);
+    expect(dry.stdout).toContain('serverside-applied (server dry run)');
+    expect((await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.resourceVersion} {.spec.replicas}')).stdout).toBe(`${rv} 5`);
+    const different = await k('diff', '--server-side', '--field-manager=other', '-f', v9);
+    expect(different.code).toBe(1);
+    expect(different.stdout).toContain('+  replicas: 9');
+    const same = await k('diff', '--server-side', '--field-manager=other', '-f', await tmp.file('v5b.yaml', DEPLOYMENT(5)));
+    expect(same.code).toBe(0);
+    expect(same.stdout).toBe('');
+  });
+
+  it('prints the object with get -o yaml', async () => {
+    const out = await k('get', 'deploy', 'web', '-o', 'yaml');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('kind: Deployment');
+    expect(out.stdout).toMatch(/uid: [0-9a-f-]{36}/);
+    expect(out.stdout).toContain('generation: 2');
+  });
+
+  it('explains deployment.spec.replicas from the OpenAPI documents', async () => {
+    const out = await k('explain', 'deployment.spec.replicas');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('FIELD: replicas <integer>');
+  });
+
+  it('streams changes to get --watch', async () => {
+    const cm = { group: '', resource: 'configmaps' };
+    cluster.store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed', namespace: 'default' } });
+    const child = spawn(KUBECTL, ['--kubeconfig', kc, 'get', 'configmaps', '--watch', '-o', 'name']);
+    const lines: string[] = [];
+    const waiters: { name: string; resolve: () => void }[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      lines.push(...d.toString().split('\n').filter(Boolean));
+      for (const w of waiters) if (lines.includes(w.name)) w.resolve();
+    });
+    const line = (name: string) => new Promise<void>((resolve) => waiters.push({ name, resolve }));
+    try {
+      await line('configmap/listed');
+      cluster.store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched', namespace: 'default' } });
+      await line('configmap/watched');
+    } finally {
+      child.kill();
+    }
+    expect(lines.slice(0, 2)).toEqual(['configmap/listed', 'configmap/watched']);
+  });
+
+  it('answers auth can-i from the token grants, and shows the Forbidden message to a token without rights', async () => {
+    expect((await k('auth', 'can-i', 'create', 'deployments')).stdout.trim()).toBe('yes');
+    cluster.grant('reader-token', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'], namespaces: ['default'] }], { user: 'reader' });
+    const rc = `${tmp.dir}/reader.kubeconfig`;
+    await cluster.writeKubeconfig(rc, { token: 'reader-token', namespace: 'default' });
+    const can = await kubectl(rc, ['auth', 'can-i', 'list', 'configmaps']);
+    expect(can.stdout.trim()).toBe('yes');
+    const cannot = await kubectl(rc, ['auth', 'can-i', 'delete', 'deployments']);
+    expect(cannot.code).toBe(1);
+    expect(cannot.stdout.trim()).toBe('no');
+    const denied = await kubectl(rc, ['get', 'deployments']);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('Error from server (Forbidden): deployments.apps is forbidden: User "reader" cannot list resource "deployments" in API group "apps" in the namespace "default"');
+  });
+
+  it('tells a request without a valid token it is Unauthorized', async () => {
+    const bad = `${tmp.dir}/bad.kubeconfig`;
+    await cluster.writeKubeconfig(bad, { token: 'nobody' });
+    const out = await kubectl(bad, ['get', 'configmaps']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('Unauthorized');
+  });
+
+  it('deletes with kubectl delete and the object is gone', async () => {
+    const del = await k('delete', 'deployment', 'web');
+    expect(del.stdout).toContain('deployment.apps "web" deleted');
+    const get = await k('get', 'deployment', 'web');
+    expect(get.code).toBe(1);
+    expect(get.stderr).toContain('Error from server (NotFound): deployments.apps "web" not found');
+  });
+});

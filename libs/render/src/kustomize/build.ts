@@ -1,0 +1,136 @@
+// kustomize's accumulation: resources and bases depth first, components, generators, then the builtin transformers in
+// kustomize's order; hash suffixes and reference fixing run once at the top, as `kustomize build` does.
+import { RenderError } from '../errors.js';
+import { objectsFromText } from '../objects.js';
+import { findKustomization, plainEntries } from '../plain.js';
+import { newResource, describe } from '../resource.js';
+import type { Resource } from '../resource.js';
+import { joinInside } from '../tree/paths.js';
+import type { TreeReader } from '../tree/reader.js';
+import type { RenderLimits } from '../types.js';
+import { isRemoteReference, parseKustomization } from './kustomization.js';
+import type { Kustomization } from './kustomization.js';
+import { runGenerators } from './generators.js';
+import { runTransformers } from './transformers.js';
+import { appendHashes } from './hash.js';
+import { fixNameReferences } from './nameref.js';
+
+export interface BuildContext {
+  reader: TreeReader;
+  limits: RenderLimits;
+  /** Directories currently being built, to refuse cycles. */
+  stack: string[];
+}
+
+export interface BuildOutput {
+  resources: Resource[];
+  sortOrder: 'legacy' | 'fifo';
+}
+
+/** Builds the app directory: a kustomization if it has one, otherwise every manifest below it. */
+export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLimits): BuildOutput {
+  const ctx: BuildContext = { reader, limits, stack: [] };
+  const kfile = findKustomization(reader, dir);
+  if (kfile === undefined) {
+    const resources: Resource[] = [];
+    for (const entry of plainEntries(reader, dir)) {
+      if (entry.type === 'file') addAll(ctx, resources, loadFile(ctx, entry.path, undefined), entry.path);
+      else addAll(ctx, resources, accumulate(ctx, entry.path, undefined).resources, entry.path);
+    }
+    finish(resources);
+    return { resources, sortOrder: 'legacy' };
+  }
+  const acc = accumulate(ctx, dir, undefined);
+  finish(acc.resources);
+  return { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
+}
+
+function finish(resources: Resource[]): void {
+  appendHashes(resources);
+  fixNameReferences(resources);
+}
+
+function loadFile(ctx: BuildContext, path: string, from: string | undefined): Resource[] {
+  const text = ctx.reader.readText(path, from);
+  return objectsFromText(text, path, ctx.limits.maxAliasExpansions).map((l) => newResource(l.object, l.origin));
+}
+
+function sameId(a: Resource, b: Resource): boolean {
+  return (
+    a.obj.apiVersion === b.obj.apiVersion &&
+    a.obj.kind === b.obj.kind &&
+    a.obj.metadata.name === b.obj.metadata.name &&
+    (a.obj.metadata.namespace ?? '') === (b.obj.metadata.namespace ?? '')
+  );
+}
+
+function addAll(ctx: BuildContext, into: Resource[], items: Resource[], from: string): void {
+  for (const r of items) {
+    const dup = into.find((x) => sameId(x, r));
+    if (dup !== undefined) {
+      throw new RenderError('InvalidArgument', `may not add resource with an already registered id: ${describe(r)} (first from ${dup.origin.file})`, {
+        file: r.origin.file,
+        line: r.origin.line,
+      });
+    }
+    into.push(r);
+  }
+  if (into.length > ctx.limits.maxObjects) {
+    throw new RenderError('ResourceExhausted', `more than ${ctx.limits.maxObjects} objects (limit maxObjects)`, { file: from });
+  }
+}
+
+interface Accumulated {
+  resources: Resource[];
+  kustomization: Kustomization | undefined;
+}
+
+function accumulate(ctx: BuildContext, dir: string, from: string | undefined, resourcesIn?: Resource[]): Accumulated {
+  if (ctx.stack.includes(dir)) {
+    throw new RenderError('InvalidArgument', `cycle detected: ${[...ctx.stack, dir].join(' -> ')}`, { file: from });
+  }
+  if (ctx.stack.length >= ctx.limits.maxDepth) {
+    throw new RenderError('ResourceExhausted', `kustomizations nested more than ${ctx.limits.maxDepth} deep (limit maxDepth)`, { file: from });
+  }
+  const kfile = findKustomization(ctx.reader, dir, from);
+  if (kfile === undefined) {
+    throw new RenderError('NotFound', `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir || '.'}'`, { file: from });
+  }
+  ctx.stack.push(dir);
+  try {
+    const k = parseKustomization(ctx.reader.readText(kfile, from), kfile, ctx.limits.maxAliasExpansions);
+    if (k.isComponent && resourcesIn === undefined) {
+      throw new RenderError('InvalidArgument', `${kfile} is a Component; list it under components, not resources`, { file: from });
+    }
+    if (!k.isComponent && resourcesIn !== undefined) {
+      throw new RenderError('InvalidArgument', `${kfile} is a Kustomization; components must have kind Component`, { file: from });
+    }
+    const resources: Resource[] = resourcesIn ?? [];
+    for (const ref of k.resources) {
+      if (isRemoteReference(ref)) {
+        throw new RenderError('PermissionDenied', `remote resource "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile });
+      }
+      const path = joinInside(dir, ref, kfile);
+      if (ctx.reader.isDir(path, kfile)) addAll(ctx, resources, accumulate(ctx, path, kfile).resources, kfile);
+      else if (ctx.reader.isFile(path, kfile)) addAll(ctx, resources, loadFile(ctx, path, kfile), kfile);
+      else throw new RenderError('NotFound', `resource "${ref}" does not exist (looked for ${path || '.'})`, { file: kfile });
+    }
+    for (const ref of k.components) {
+      if (isRemoteReference(ref)) {
+        throw new RenderError('PermissionDenied', `remote component "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile });
+      }
+      const path = joinInside(dir, ref, kfile);
+      if (!ctx.reader.isDir(path, kfile)) throw new RenderError('NotFound', `component "${ref}" is not a directory`, { file: kfile });
+      accumulate(ctx, path, kfile, resources);
+    }
+    runGenerators(ctx, k, dir, resources);
+    runTransformers(ctx, k, dir, resources);
+    if (resources.length > ctx.limits.maxObjects) {
+      throw new RenderError('ResourceExhausted', `more than ${ctx.limits.maxObjects} objects (limit maxObjects)`, { file: kfile });
+    }
+    return { resources, kustomization: k };
+  } finally {
+    ctx.stack.pop();
+  }
+}
+

@@ -1,0 +1,59 @@
+// Turns decoded documents into Kubernetes objects: List kinds flattened, identity fields checked with file and line.
+import { RenderError } from './errors.js';
+import type { JsonObject, JsonValue, KubeObject } from './types.js';
+import { decodeDocuments } from './yaml/decode.js';
+
+export function isObject(v: JsonValue | undefined): v is JsonObject {
+  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Where an object came from, for error messages. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+export interface LoadedObject {
+  object: KubeObject;
+  origin: Origin;
+}
+
+function checkObject(v: JsonValue, file: string, line: number, what: string): KubeObject {
+  if (!isObject(v)) throw new RenderError('InvalidArgument', `${what} is not a mapping`, { file, line });
+  const { apiVersion, kind, metadata } = v;
+  if (typeof apiVersion !== 'string' || apiVersion === '') throw new RenderError('InvalidArgument', `${what} has no apiVersion`, { file, line });
+  if (typeof kind !== 'string' || kind === '') throw new RenderError('InvalidArgument', `${what} has no kind`, { file, line });
+  if (!isObject(metadata)) throw new RenderError('InvalidArgument', `${what} (${kind}) has no metadata`, { file, line });
+  if (typeof metadata.name !== 'string' || metadata.name === '') {
+    throw new RenderError('InvalidArgument', `${what} (${kind}) has no metadata.name`, { file, line });
+  }
+  if (metadata.namespace !== undefined && metadata.namespace !== null && typeof metadata.namespace !== 'string') {
+    throw new RenderError('InvalidArgument', `${what} (${kind} ${metadata.name}) has a non-string metadata.namespace`, { file, line });
+  }
+  return v as KubeObject;
+}
+
+/** Objects of one manifest file, in document order. */
+export function objectsFromText(text: string, file: string, maxAliasNodes: number): LoadedObject[] {
+  const out: LoadedObject[] = [];
+  for (const doc of decodeDocuments(text, file, maxAliasNodes)) {
+    const what = `document ${doc.index + 1}`;
+    const v = doc.value;
+    if (isObject(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
+      v.items.forEach((item, i) => {
+        out.push({ object: checkObject(item, file, doc.line, `${what}, items[${i}]`), origin: { file, line: doc.line } });
+      });
+      continue;
+    }
+    out.push({ object: checkObject(v, file, doc.line, what), origin: { file, line: doc.line } });
+  }
+  return out;
+}
+
+export function deepClone<T extends JsonValue>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => deepClone(x)) as T;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) out[k] = deepClone(x);
+  return out as T;
+}

@@ -1,0 +1,140 @@
+// Parses untrusted YAML (or JSON) text into JSON values the way kustomize's go-yaml v3 decoder sees them,
+// with aliases expanded under a budget and every document tagged with its line.
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import { RenderError } from '../errors.js';
+import type { JsonObject, JsonValue } from '../types.js';
+import { resolvePlainV3 } from './scalars.js';
+
+export interface DecodedDocument {
+  value: JsonValue;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** 0-based index of the document in its file (counting empty ones, as a reader would count `---`). */
+  index: number;
+}
+
+const STR = 'tag:yaml.org,2002:str';
+const INT = 'tag:yaml.org,2002:int';
+const FLOAT = 'tag:yaml.org,2002:float';
+const BOOL = 'tag:yaml.org,2002:bool';
+const NULL = 'tag:yaml.org,2002:null';
+
+class Walker {
+  private expanded = 0;
+  private readonly active = new Set<YamlNode>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly file: string,
+    private readonly lines: LineCounter,
+    private readonly maxAliasNodes: number,
+  ) {}
+
+  lineOf(node: { range?: [number, number, number] | null } | null | undefined): number | undefined {
+    const r = node?.range;
+    return r ? this.lines.linePos(r[0]).line : undefined;
+  }
+
+  value(node: unknown, inAlias: boolean): JsonValue {
+    if (inAlias && ++this.expanded > this.maxAliasNodes) {
+      throw new RenderError('ResourceExhausted', `YAML aliases expand to more than ${this.maxAliasNodes} nodes (limit maxAliasExpansions)`, {
+        file: this.file,
+        line: this.lineOf(node as YamlNode),
+      });
+    }
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc) as YamlNode | undefined;
+      if (target === undefined) throw new RenderError('InvalidArgument', `unknown alias *${node.source}`, { file: this.file, line: this.lineOf(node) });
+      if (this.active.has(target)) throw new RenderError('InvalidArgument', `recursive alias *${node.source}`, { file: this.file, line: this.lineOf(node) });
+      this.active.add(target);
+      try {
+        return this.value(target, true);
+      } finally {
+        this.active.delete(target);
+      }
+    }
+    if (isScalar(node)) return this.scalar(node.value, node.type, node.tag, node.source, node);
+    if (isSeq(node)) return node.items.map((item) => this.value(item, inAlias));
+    if (isMap(node)) {
+      const out: JsonObject = {};
+      const merges: JsonValue[] = [];
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && key.type === 'PLAIN' && key.source === '<<' && !key.tag) {
+          merges.push(this.value(pair.value, inAlias));
+          continue;
+        }
+        const k = this.keyString(key, inAlias);
+        if (Object.prototype.hasOwnProperty.call(out, k)) {
+          throw new RenderError('InvalidArgument', `mapping key "${k}" already defined`, { file: this.file, line: this.lineOf(key as YamlNode) });
+        }
+        out[k] = this.value(pair.value, inAlias);
+      }
+      for (const m of merges) {
+        for (const src of Array.isArray(m) ? m : [m]) {
+          if (src === null || typeof src !== 'object' || Array.isArray(src)) {
+            throw new RenderError('InvalidArgument', 'map merge requires a map or a sequence of maps as the value', { file: this.file, line: this.lineOf(node) });
+          }
+          for (const [k, v] of Object.entries(src)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
+        }
+      }
+      return out;
+    }
+    throw new RenderError('InvalidArgument', 'unsupported YAML node', { file: this.file, line: this.lineOf(node as YamlNode) });
+  }
+
+  keyString(key: unknown, inAlias: boolean): string {
+    if (isScalar(key)) return key.source ?? String(key.value);
+    const v = this.value(key, inAlias);
+    if (v === null || typeof v === 'object') {
+      throw new RenderError('InvalidArgument', 'mapping keys must be scalars', { file: this.file, line: this.lineOf(key as YamlNode) });
+    }
+    return String(v);
+  }
+
+  scalar(value: unknown, type: string | undefined, tag: string | undefined, source: string | undefined, node: YamlNode): JsonValue {
+    const text = source ?? (value === null || value === undefined ? '' : String(value));
+    if (tag === STR) return text;
+    const plain = type === 'PLAIN' || type === undefined;
+    if (tag === INT || tag === FLOAT || tag === BOOL || tag === NULL) {
+      const v = resolvePlainV3(text);
+      if (typeof v === 'string') throw new RenderError('InvalidArgument', `cannot decode "${text}" as ${tag.slice(18)}`, { file: this.file, line: this.lineOf(node) });
+      return v;
+    }
+    if (tag !== undefined && tag !== null && tag !== '') return text;
+    if (!plain) return text;
+    const v = resolvePlainV3(text);
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      throw new RenderError('InvalidArgument', `"${text}" is not representable in JSON`, { file: this.file, line: this.lineOf(node) });
+    }
+    return v;
+  }
+}
+
+/** Every non-empty document of a YAML/JSON file. Throws RenderError naming the file and line on bad input. */
+export function decodeDocuments(text: string, file: string, maxAliasNodes: number): DecodedDocument[] {
+  const lines = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: false }) as Document.Parsed[];
+  } catch (e) {
+    throw new RenderError('InvalidArgument', `cannot parse YAML: ${(e as Error).message}`, { file });
+  }
+  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  const out: DecodedDocument[] = [];
+  docs.forEach((doc, index) => {
+    const err = doc.errors[0];
+    if (err !== undefined) {
+      const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
+      throw new RenderError('InvalidArgument', `cannot parse YAML: ${err.message.split('\n')[0]}`, { file, line });
+    }
+    const walker = new Walker(doc, file, lines, maxAliasNodes);
+    if (doc.contents === null) return;
+    const value = walker.value(doc.contents, false);
+    if (value === null) return;
+    out.push({ value, line: walker.lineOf(doc.contents as YamlNode) ?? 1, index });
+  });
+  return out;
+}
