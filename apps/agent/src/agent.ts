@@ -171,6 +171,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     (closing ??= (async () => {
       reporter.stop();
       await Promise.all([session.stop(), reconciler.stop(), probes?.close()]);
+      kube.close();
       resolveStopped({ kind: 'closed' });
     })());
 

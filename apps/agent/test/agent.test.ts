@@ -99,6 +99,10 @@ describe('agent session', () => {
 
     await hub.until(() => hub.heartbeats > 0);
 
+    // A new generation that leaves this app as it was is reported at that generation, without re-applying.
+    hub.setApps([appTarget('shop', git.repoUrl('shop'), b, 'deploy', 'shop')]);
+    await hub.until(() => hub.latestApp('shop')?.observedGeneration === 3n && hub.latestApp('shop')?.sync === SyncStatus.SYNCED);
+
     hub.setApps([]);
     await hub.until(() => hub.reports.at(-1)?.apps.length === 0);
     expect(await getConfigMap('shop', 'settings')).toBeUndefined();
@@ -127,30 +131,36 @@ describe('agent session', () => {
     const failedAgain = await hub.until(() => hub.latestApp('bad')?.observedCommit === noKind && hub.latestApp('bad')?.sync === SyncStatus.FAILED && hub.latestApp('bad'));
     expect(failedAgain.syncError).toMatch(/app\/broken\.yaml.*kind/);
     expect(await getConfigMap('default', 'good')).toBeUndefined();
+
+    // An app that never applied anything disappears from the report once the hub drops it.
+    hub.setApps([]);
+    await hub.until(() => hub.reports.at(-1)?.apps.length === 0);
   });
 
-  it('fails an unknown commit with the git error and retries it with backoff', async () => {
+  it('fails an unknown commit with the git error and retries it with growing backoff', async () => {
     hub = await newHub();
     await git.createRepo('ghost');
     await git.commit('ghost', { 'app/cm.yaml': configMap('ghost', '1') });
     const missing = '0123456789abcdef0123456789abcdef01234567';
     hub.setApps([appTarget('ghost', git.repoUrl('ghost'), missing, 'app', 'default')]);
     const dir = await newStateDir();
-    const agent = await newAgent(dir.path);
-    let attempts = 0;
-    agent.onStatus((statuses) => {
-      if (statuses.find((s) => s.app === 'ghost')?.sync === 'Failed') attempts += 1;
+    const retries: number[] = [];
+    let thirdFailure!: () => void;
+    const failedThrice = new Promise<void>((resolve) => (thirdFailure = resolve));
+    const logger = pino({ level: 'warn' }, {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { msg: string; retryInMs?: number };
+        if (entry.msg !== 'sync failed' || entry.retryInMs === undefined) return;
+        retries.push(entry.retryInMs);
+        if (retries.length === 3) thirdFailure();
+      },
     });
+    await newAgent(dir.path, { logger });
     const failed = await hub.until(() => hub.latestApp('ghost')?.sync === SyncStatus.FAILED && hub.latestApp('ghost'));
     expect(failed.syncError).toContain(`git: commit ${missing} not found in ${git.repoUrl('ghost')}`);
-    await new Promise<void>((resolve) => {
-      const off = agent.onStatus(() => {
-        if (attempts >= 3) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await failedThrice;
+    // fast policy: 20 ms doubling with half jitter, so the third wait (40-80 ms) is longer than the first (10-20 ms).
+    expect(retries[2]!).toBeGreaterThan(retries[0]!);
   });
 
   it('keeps applying the stored desired state while the hub is down, across an agent restart, then reconnects', async () => {
@@ -232,6 +242,18 @@ describe('agent session', () => {
     expect(healthy.resources[0]).toMatchObject({ kind: 'Deployment', name: 'web', health: HealthStatus.HEALTHY, message: '2/2 replicas available' });
     const degraded = await hub.until(() => hub.latestApp('crash')?.health === HealthStatus.DEGRADED && hub.latestApp('crash'));
     expect(degraded.healthMessage).toContain('Deployment default/api: Deployment exceeded its progress deadline');
+  });
+
+  it('keeps its credential in a Secret of its namespace when running in cluster mode', async () => {
+    hub = await newHub();
+    hub.setApps([]);
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flotilla-system' } }, 'test');
+    const agent = await startAgent({ hubAddress: hub.address, clusterName: 'c1', bootstrapToken: 'boot-1', stateNamespace: 'flotilla-system', kubeconfig: cluster.kubeconfig(), insecure: true, timings, logger: pino({ level: 'silent' }) });
+    cleanups.push(() => agent.close());
+    await hub.until(() => hub.hellos.length > 0);
+    const secret = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'flotilla-system', name: 'flotilla-agent-credential' });
+    const stored = JSON.parse(Buffer.from((secret?.['data'] as Record<string, string>)['credential.json']!, 'base64').toString('utf8')) as { credential: string };
+    expect(stored.credential).toBe('cred-1');
   });
 
   it('rotates its credential before it expires and reconnects with the new one', async () => {

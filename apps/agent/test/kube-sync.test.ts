@@ -100,4 +100,15 @@ describe('syncApp against kube-sim', () => {
     const live = await kube.get({ apiVersion: `${space}.example.com/v1`, kind: 'Widget', namespace: space, name: 'w1' });
     expect(live?.['spec']).toEqual({ size: 3 });
   });
+
+  it('fails with the API server\'s refusal, naming the object, when its own identity may not touch a kind', async () => {
+    await kube.apply(ns(space), 'test');
+    const token = `agent-${space}`;
+    cluster.grant(token, [{ verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], apiGroups: [''], resources: ['configmaps'], namespaces: [space] }]);
+    const limited = KubeClient.from(cluster.kubeconfig({ token }));
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: space }, stringData: { a: 'b' } };
+    const outcome = await syncApp(limited, { app: 'web', rendered: [cm('allowed', space), secret], previousInventory: [], guard: allowAll, defaultNamespace: space });
+    expect(outcome.error).toMatch(new RegExp(`Secret ${space}/creds.*forbidden`, 'i'));
+    expect(await kube.get(ref(cm('allowed', space)))).toBeUndefined();
+  });
 });

@@ -1,4 +1,6 @@
 // Fetching exact commits from a real git http-backend, public and private, and reading their trees.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, tempDir } from '@flotilla/testkit';
 import type { GitServer, TempDir } from '@flotilla/testkit';
@@ -80,5 +82,17 @@ describe('source', () => {
     });
     const tree = await withCredential.readTree(url, head);
     expect(text(tree.files.get('app/b.yaml'))).toBe('b: 2\n');
+  });
+
+  it('gives up on a server that accepts and never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const source = new Source({ cacheDir: `${dir.path}/cache-g`, timeoutMs: 200 });
+      await expect(source.readTree(`http://127.0.0.1:${port}/repo.git`, first)).rejects.toMatchObject({ code: 'Unavailable', message: expect.stringContaining('timed out') });
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -148,10 +148,22 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       expect(err.code).toBe(grpc.status.ALREADY_EXISTS);
       expect(err.details).toBe('cluster "prod" is already registered');
     });
+
+    it('registers a revoked cluster\'s name again as a new identity', async () => {
+      const old = await registered('prod');
+      await hub.fleet.revokeCluster('prod');
+      const again = await registered('prod');
+      expect(again.clusterId).not.toBe(old.clusterId);
+      expect(await hub.fleet.getCluster('prod')).toMatchObject({ id: again.clusterId, revoked: false });
+      expect((await connect(old.credential).ended).code).toBe(grpc.status.UNAUTHENTICATED);
+      const { snapshot, stream } = await hello(again.credential);
+      expect(snapshot.clusterId).toBe(again.clusterId);
+      stream.close();
+    });
   });
 
   describe('Connect', () => {
-    it('refuses a stream without, with an unknown or with a revoked credential', async () => {
+    it('refuses a stream without, with an unknown, a revoked or an expired credential', async () => {
       const none = await connect().ended;
       expect(none).toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'missing cluster credential' });
       const unknown = await connect(`flt_cl_0123456789abcdef_${'y'.repeat(43)}`).ended;
@@ -161,6 +173,12 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       await hub.fleet.revokeCluster('prod');
       const revoked = await connect(credential).ended;
       expect(revoked).toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'cluster "prod" was revoked' });
+      const old = await registered('old');
+      hub.clock.advance(31 * 24 * 60 * 60 * 1000);
+      const expired = await connect(old.credential).ended;
+      expect(expired.code).toBe(grpc.status.UNAUTHENTICATED);
+      expect(expired.details).toMatch(/expired/);
+      expect(hub.gateway.connectedClusters()).toEqual([]);
     });
 
     it("refuses a stream that presents another cluster's identity", async () => {
@@ -235,6 +253,15 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       await waitFor(async () => !(await hub.fleet.getCluster('prod')).connected, { description: 'prod disconnected' });
     });
 
+    it('closes an authenticated stream revoked before its Hello', async () => {
+      const { clusterId, credential } = await registered('prod');
+      const stream = connect(credential);
+      await waitFor(() => hub.fleet.notifier.subscriberCount(clusterId) === 1, { description: 'stream authenticated' });
+      await hub.fleet.revokeCluster('prod');
+      expect(await stream.ended).toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'cluster "prod" was revoked' });
+      expect(hub.fleet.notifier.subscriberCount(clusterId)).toBe(0);
+    });
+
     it('lets a new stream of a cluster replace the old one', async () => {
       const { credential } = await registered('prod');
       const old = await hello(credential);
@@ -267,7 +294,7 @@ describe.each(drivers)('AgentService on %s', (driver) => {
   });
 
   describe('bad input', () => {
-    it('ends a stream that does not start with Hello, and keeps serving', async () => {
+    it('ends a stream that does not start with Hello, says Hello twice or acks an unsent generation, and keeps serving', async () => {
       const { credential } = await registered('prod');
       const stream = connect(credential);
       stream.send({ case: 'heartbeat', value: {} as never });
@@ -275,9 +302,55 @@ describe.each(drivers)('AgentService on %s', (driver) => {
         code: grpc.status.FAILED_PRECONDITION,
         details: 'the first message on a Connect stream must be hello, got heartbeat',
       });
+      const twice = (await hello(credential)).stream;
+      twice.send({ case: 'hello', value: { agentVersion: '0.1.0' } as never });
+      expect(await twice.ended).toMatchObject({ code: grpc.status.FAILED_PRECONDITION, details: 'hello was already sent on this stream' });
+      const ack = (await hello(credential)).stream;
+      ack.send({ case: 'ack', value: { generation: 7n } as never });
+      expect(await ack.ended).toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+        details: 'ack.generation: 7 was never sent to cluster "prod" (latest sent: 1)',
+      });
       const { snapshot, stream: good } = await hello(credential);
       expect(snapshot.generation).toBe(1n);
       good.close();
+    });
+
+    it('ends a stream that sends bytes that are not a ConnectRequest, and keeps serving', async () => {
+      const { credential } = await registered('prod');
+      const passThrough = (b: Buffer) => b;
+      const Raw = grpc.makeGenericClientConstructor(
+        {
+          connect: {
+            path: '/flotilla.agent.v1.AgentService/Connect',
+            requestStream: true,
+            responseStream: true,
+            requestSerialize: passThrough,
+            requestDeserialize: passThrough,
+            responseSerialize: passThrough,
+            responseDeserialize: passThrough,
+          },
+        },
+        'RawAgentService',
+      );
+      const raw = new Raw(hub.address, grpc.credentials.createInsecure());
+      try {
+        const call = (raw as unknown as { connect(m: grpc.Metadata): grpc.ClientDuplexStream<Buffer, Buffer> }).connect(bearer(credential));
+        const end = new Promise<grpc.StatusObject>((resolve) => {
+          call.on('error', () => undefined);
+          call.on('status', resolve);
+        });
+        // Field 1 (hello) as a length-delimited field whose length runs past the end of the frame.
+        call.write(Buffer.from([0x0a, 0x7f, 0x01]));
+        const status = await end;
+        expect(status.code).not.toBe(grpc.status.OK);
+        expect(status.details).toMatch(/deserializ/i);
+      } finally {
+        raw.close();
+      }
+      const good = await hello(credential);
+      expect(good.snapshot.generation).toBe(1n);
+      good.stream.close();
     });
 
     it('ends a stream that reports an unknown application, an empty frame or a future generation, and keeps serving', async () => {

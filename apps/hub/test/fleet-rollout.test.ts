@@ -148,6 +148,22 @@ describe('status ingest', () => {
   });
 });
 
+describe('sessions', () => {
+  it('forgets connections a previous hub process left marked connected', async () => {
+    const stale = await cluster('stale');
+    const fresh = await cluster('fresh');
+    await fleet.setConnected(stale, true, clock.now(), '1.0.0');
+    const restarted = createFleet({ db: fixture.store, auth: createAuth({ db: fixture.store }), clock });
+    restarted.start();
+    await restarted.setConnected(fresh, true, clock.now(), '1.0.0');
+    expect((await restarted.listClusters()).map((c) => [c.name, c.connected])).toEqual([
+      ['fresh', true],
+      ['stale', false],
+    ]);
+    await restarted.stop();
+  });
+});
+
 describe('promotions', () => {
   it('validates the application and the commit', async () => {
     await expect(rollout.createPromotion({ app: 'nope', commit: A, actor: 'ci' })).rejects.toMatchObject({
@@ -167,7 +183,7 @@ describe('promotions', () => {
     await cluster('prod', { env: 'prod' });
     const first = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'alice' });
     expect(first.state).toBe('Progressing');
-    expect(first.events.map((e) => e.reason)).toEqual(['requested by alice: desired state of 1 cluster (prod) set to aaaaaaa']);
+    expect(first.events.map((e) => e.reason)).toEqual(['requested by alice: promote aaaaaaa of shop', 'rolling out aaaaaaa to 1 cluster (prod)']);
     const second = await rollout.createPromotion({ app: 'shop', commit: B, actor: 'bob' });
     const old = await rollout.getPromotion(first.id);
     expect(old.state).toBe('Superseded');
@@ -187,11 +203,29 @@ describe('promotions', () => {
     await fleet.flush();
     const done = await rollout.getPromotion(promotion.id);
     expect(done.state).toBe('Succeeded');
-    expect(done.events.map((e) => e.type)).toEqual(['Started', 'Succeeded']);
+    expect(done.events.map((e) => e.type)).toEqual(['Created', 'Started', 'Succeeded']);
     // Promoting the same commit again is a no-op for the cluster and settles at once on what it already reported.
     const again = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(again.targets[0]?.generation).toBe(2);
     expect(again.state).toBe('Succeeded');
+  });
+
+  it('drops a revoked cluster from in-flight promotions and decides on the rest', async () => {
+    await fleet.putApplication(shop);
+    const eu = await cluster('prod-eu', { env: 'prod' });
+    await cluster('prod-us', { env: 'prod' });
+    const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    fleet.statuses.record(eu, synced('shop', 2, A), clock.now());
+    await fleet.flush();
+    expect((await rollout.getPromotion(promotion.id)).state).toBe('Progressing');
+    await fleet.revokeCluster('prod-us');
+    const done = await rollout.getPromotion(promotion.id);
+    expect(done.targets.map((t) => t.cluster)).toEqual(['prod-eu']);
+    expect(done.events.map((e) => e.reason).slice(2)).toEqual([
+      'prod-us was revoked: no longer a target',
+      '1/1 clusters Synced and Healthy at aaaaaaa: succeeded',
+    ]);
+    expect(done.state).toBe('Succeeded');
   });
 
   it('succeeds at once when no cluster matches, saying so', async () => {

@@ -33,7 +33,7 @@ describe('startHub', () => {
     await t.hub.close();
     expect(await refused(httpPort)).toBe(true);
     expect(await refused(grpcPort)).toBe(true);
-  });
+  }, 120_000);
 });
 
 interface HubProcess {

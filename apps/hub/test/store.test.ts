@@ -41,6 +41,12 @@ describe.each(drivers)('store on %s', (driver) => {
     await expect(store.insert(clusters).values({ id: 'c-2', name: 'eu-1', registeredAt: at })).rejects.toThrow();
   });
 
+  it("lets a revoked cluster's name be registered again as a new identity", async () => {
+    await store.update(clusters).set({ revokedAt: at }).where(eq(clusters.id, 'c-1'));
+    await store.insert(clusters).values({ id: 'c-4', name: 'eu-1', registeredAt: at });
+    expect((await store.select().from(clusters).where(eq(clusters.name, 'eu-1'))).map((c) => c.id).sort()).toEqual(['c-1', 'c-4']);
+  });
+
   it('rolls back every write of a failed transaction', async () => {
     await expect(
       store.transaction(async (tx) => {

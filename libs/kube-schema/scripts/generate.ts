@@ -129,7 +129,8 @@ const ACTION_VERBS: Record<string, string> = {
 };
 const CONNECT_VERBS: Record<string, string> = { get: 'get', post: 'create', put: 'update', patch: 'patch', delete: 'delete' };
 
-function main(): void {
+/** The generated file's path and content, from the installed source package. */
+export function generate(): { target: string; text: string; summary: string } {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve(`${SOURCE_PACKAGE}/package.json`));
   const packageVersion = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -149,8 +150,13 @@ function main(): void {
     definitions,
   };
   const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'gen', 'kubernetes.json');
-  writeFileSync(target, format(out));
-  console.log(`wrote ${target}: ${resources.length} resources, ${Object.keys(definitions).length} definitions`);
+  return { target, text: format(out), summary: `${resources.length} resources, ${Object.keys(definitions).length} definitions` };
+}
+
+function main(): void {
+  const { target, text, summary } = generate();
+  writeFileSync(target, text);
+  console.log(`wrote ${target}: ${summary}`);
 }
 
 function collectPathFacts(swagger: Swagger): Map<string, PathFacts> {
@@ -370,4 +376,4 @@ function format(out: { resources: Json[]; definitions: Record<string, Json> } & 
   return lines.join('\n') + '\n';
 }
 
-main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -66,6 +66,9 @@ export async function startDiscoveryServer(custom: readonly CustomResourceSchema
   };
 }
 
+// Encoding the protobuf document takes most of a second: once per set of custom resources.
+const protobufCache = new WeakMap<readonly CustomResourceSchema[], Uint8Array>();
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -106,8 +109,13 @@ async function respond(
   if (objects.has(path)) return { status: 200, body: objects.get(path) };
   if (path === '/version') return { status: 200, body: { major: '1', minor: '29', gitVersion: 'v1.29.0' } };
   if (path === '/openapi/v2') {
-    const protobuf = (req.headers['accept'] ?? '').includes('protobuf');
-    return { status: 200, body: protobuf ? openApiV2Protobuf(openApiV2Document(custom)) : openApiV2Document(custom) };
+    if (!(req.headers['accept'] ?? '').includes('protobuf')) return { status: 200, body: openApiV2Document(custom) };
+    let bytes = protobufCache.get(custom);
+    if (!bytes) {
+      bytes = openApiV2Protobuf(openApiV2Document(custom));
+      protobufCache.set(custom, bytes);
+    }
+    return { status: 200, body: bytes };
   }
   if (path === '/openapi/v3') return { status: 200, body: openApiV3Index(custom) };
   if (path.startsWith('/openapi/v3/')) {

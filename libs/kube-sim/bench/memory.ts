@@ -22,6 +22,10 @@ function sample(): { heap: number; rss: number } {
 
 /** Starts `count` instances with `start`, measures, then closes them all. */
 export async function measureMemory<T>(label: string, count: number, start: (i: number) => Promise<T> | T, close: (t: T) => Promise<void> | void): Promise<MemoryResult> {
+  // Warm-up: first instances pay for lazily built shared state (TLS context, catalogs, compiled code).
+  const warm: T[] = [];
+  for (let i = 0; i < Math.min(50, count); i++) warm.push(await start(i));
+  for (const t of warm) await close(t);
   const before = sample();
   const items: T[] = [];
   for (let i = 0; i < count; i++) items.push(await start(i));

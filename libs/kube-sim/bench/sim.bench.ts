@@ -5,7 +5,8 @@
 
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
-import { attachSimulation } from '../src/controllers/index.js';
+import { attachControllers } from '../src/controllers/index.js';
+import { ObjectStore } from '../src/store/index.js';
 import type { SimulatedCluster } from '../src/server/cluster.js';
 import { startCluster } from '../src/server/cluster.js';
 import { servingTls } from '../src/tls/index.js';
@@ -54,20 +55,12 @@ function row(cells: string[], widths: number[]): string {
 async function memory(): Promise<MemoryResult[]> {
   servingTls();
   const base = await measureMemory('plain https server (baseline)', CLUSTERS, () => plainServer(), closeServer);
-  const api = await measureMemory('simulated cluster, API only', CLUSTERS, () => startCluster(), (c) => c.close());
-  const full = await measureMemory(
-    'simulated cluster + controllers',
-    CLUSTERS,
-    async () => {
-      const c = await startCluster();
-      return { c, s: attachSimulation(c) };
-    },
-    async ({ c, s }) => {
-      s.detach();
-      await c.close();
-    },
-  );
-  return [base, api, full];
+  const api = await measureMemory('simulated cluster, API only', CLUSTERS, () => startCluster({ controllers: false }), (c) => c.close());
+  const full = await measureMemory('simulated cluster + controllers', CLUSTERS, () => startCluster(), (c) => c.close());
+  // The same without sockets: what the store and the controllers (nodes, StorageClass, watch) cost by themselves.
+  const store = await measureMemory('store only (no listener)', CLUSTERS, () => new ObjectStore(), () => undefined);
+  const controlled = await measureMemory('store + controllers (no listener)', CLUSTERS, () => attachControllers(new ObjectStore()), (c) => c.stop());
+  return [base, api, full, store, controlled];
 }
 
 function load(url: string, method: 'GET' | 'PATCH', headers: Record<string, string>, body?: string, maxRequests = REQUESTS): Promise<LoadResult> {
@@ -81,7 +74,6 @@ async function throughput(): Promise<{ label: string; r: LoadResult }[]> {
   await closeServer(plain);
 
   const cluster: SimulatedCluster = await startCluster();
-  const sim = attachSimulation(cluster);
   const auth = { Authorization: `Bearer ${cluster.adminToken}`, Accept: 'application/json' };
   const path = '/api/v1/namespaces/default/configmaps/bench';
   const applyBody = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench', namespace: 'default' }, data: { key: 'value' } });
@@ -91,7 +83,6 @@ async function throughput(): Promise<{ label: string; r: LoadResult }[]> {
   if (first.errors) throw new Error(`server-side apply failed: ${first.firstError}`);
   const get = await load(`${cluster.server}${path}`, 'GET', auth);
   const apply = await load(patchUrl, 'PATCH', patchHeaders, applyBody);
-  sim.detach();
   await cluster.close();
   return [
     { label: 'plain https static JSON (baseline)', r: baseline },

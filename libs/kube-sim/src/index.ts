@@ -20,6 +20,7 @@ export type {
   ListOptions,
   ListResult,
   StoreOptions,
+  StoreSnapshot,
 } from './store/index.js';
 export { ObjectStore } from './store/index.js';
 export type { PolicyRule } from './auth/index.js';

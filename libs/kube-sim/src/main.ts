@@ -4,9 +4,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Simulation } from './controllers/index.js';
-import { attachSimulation } from './controllers/index.js';
-import { startSimulator } from './server/simulator.js';
+import type { SimulatedCluster } from './server/cluster.js';
+import { startCluster } from './server/cluster.js';
 
 const USAGE = `Usage: flotilla-sim --clusters N --kubeconfig-dir DIR [options]
 
@@ -79,15 +78,19 @@ export function parseCli(argv: string[]): CliOptions | undefined {
 
 async function serve(o: CliOptions): Promise<void> {
   await mkdir(o.kubeconfigDir, { recursive: true });
-  const sim = await startSimulator({ clusters: o.clusters, namePrefix: 'cluster' });
-  const simulations: Simulation[] = sim.clusters.map((c) => attachSimulation(c, { stepMs: o.delayMs, nodes: o.nodes }));
-  const paths: string[] = [];
-  for (const c of sim.clusters) {
-    const path = join(o.kubeconfigDir, `${c.name}.yaml`);
-    await c.writeKubeconfig(path);
-    paths.push(path);
+  const clusters: SimulatedCluster[] = [];
+  const closeAll = (): Promise<unknown> => Promise.all(clusters.map((c) => c.close()));
+  try {
+    for (let i = 1; i <= o.clusters; i++) clusters.push(await startCluster({ name: `cluster-${i}`, controllers: { stepMs: o.delayMs, nodes: o.nodes } }));
+    for (const c of clusters) {
+      const path = join(o.kubeconfigDir, `${c.name}.yaml`);
+      await c.writeKubeconfig(path);
+      process.stdout.write(`${c.name} ${c.server} kubeconfig ${path}\n`);
+    }
+  } catch (e) {
+    await closeAll();
+    throw e;
   }
-  for (let i = 0; i < sim.clusters.length; i++) process.stdout.write(`${sim.clusters[i]!.name} ${sim.clusters[i]!.server} kubeconfig ${paths[i]}\n`);
   process.stdout.write(`flotilla-sim: ${o.clusters} cluster(s) serving; kubeconfigs in ${o.kubeconfigDir}; Ctrl-C to stop\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
@@ -98,8 +101,7 @@ async function serve(o: CliOptions): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  for (const s of simulations) s.detach();
-  await sim.close();
+  await closeAll();
   process.stdout.write('flotilla-sim: stopped\n');
 }
 

@@ -46,12 +46,13 @@ function run(args: string[]): Proc {
   };
 }
 
-function kubectl(args: string[]): Promise<{ code: number | null; stdout: string }> {
+function kubectl(args: string[], input = ''): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const p = spawn(KUBECTL, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(KUBECTL, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.on('close', (code) => resolve({ code, stdout }));
+    p.stdin.end(input);
   });
 }
 
@@ -91,6 +92,12 @@ describe('flotilla-sim CLI', () => {
     if (existsSync(KUBECTL)) {
       const nodes = await kubectl(['--kubeconfig', join(dir, 'cluster-2.yaml'), 'get', 'nodes', '-o', 'name']);
       expect(nodes.stdout.trim().split('\n')).toEqual(['node/sim-node-1', 'node/sim-node-2', 'node/sim-node-3']);
+      // Controllers run on real time with the 10 ms step: a Deployment becomes Available without anyone driving a clock.
+      const kc = ['--kubeconfig', join(dir, 'cluster-1.yaml')];
+      const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: app, image: nginx}]}\n';
+      expect((await kubectl([...kc, 'apply', '-f', '-'], deploy)).code).toBe(0);
+      const waited = await kubectl([...kc, 'wait', '--for=condition=Available', 'deployment/web', '--timeout=20s']);
+      expect(waited.stdout.trim()).toBe('deployment.apps/web condition met');
     } else {
       console.warn(`kubectl not found at ${KUBECTL}: skipping the kubectl check of the CLI test`);
     }

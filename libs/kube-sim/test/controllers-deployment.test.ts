@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { condition, deployment, newSim, status } from './controllers-helpers.js';
+import { condition, deployment, eventsFor, newSim, status } from './controllers-helpers.js';
 
 describe('Deployment controller', () => {
   it('creates a ReplicaSet and pods, and reports the Deployment Available with the real status fields', () => {
@@ -130,5 +130,20 @@ describe('Deployment controller', () => {
     expect(sim.list('Pod', 'default')).toHaveLength(1);
     expect(sim.list('ReplicaSet', 'default')).toHaveLength(1);
     expect(status(sim.get('Deployment', 'web'))).toMatchObject({ replicas: 1, availableReplicas: 1 });
+  });
+
+  it('records the events kubectl describe shows for a rollout', () => {
+    const sim = newSim();
+    sim.apply(deployment('web', 2));
+    sim.advance(1);
+    sim.apply(deployment('web', 2, { image: 'nginx:1.28' }));
+    for (let i = 0; i < 5; i++) sim.advance(1);
+    const [oldRs, newRs] = sim.list('ReplicaSet', 'default').sort((a, b) => Number(a.metadata.annotations?.['deployment.kubernetes.io/revision']) - Number(b.metadata.annotations?.['deployment.kubernetes.io/revision']));
+    const events = eventsFor(sim, 'Deployment', 'web');
+    expect(events).toContain(`ScalingReplicaSet: Scaled up replica set ${oldRs!.metadata.name} from 0 to 2 (1)`);
+    expect(events).toContain(`ScalingReplicaSet: Scaled up replica set ${newRs!.metadata.name} from 0 to 1 (1)`);
+    expect(events).toContain(`ScalingReplicaSet: Scaled down replica set ${oldRs!.metadata.name} from 2 to 1 (1)`);
+    const pod = sim.list('Pod', 'default')[0]!;
+    expect(eventsFor(sim, 'Pod', pod.metadata.name!).sort()).toEqual([`Scheduled: Successfully assigned default/${pod.metadata.name} to ${(pod.spec as { nodeName: string }).nodeName} (1)`, 'Started: Started container app (1)']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_ANNOTATION, FaultError, FaultRegistry } from '../src/faults/index.js';
-import { condition, containerState, deployment, newSim, status } from './controllers-helpers.js';
+import { condition, containerState, deployment, eventsFor, newSim, status } from './controllers-helpers.js';
 
 describe('object faults show up in status the way real controllers show them', () => {
   it('crash-loop (annotation on the pod template): CrashLoopBackOff, growing restartCount, never Available', () => {
@@ -18,6 +18,7 @@ describe('object faults show up in status the way real controllers show them', (
     sim.advance(10);
     sim.advance(20);
     expect(containerState(sim.get('Pod', pod.metadata.name!)).restartCount).toBe(3);
+    expect(eventsFor(sim, 'Pod', pod.metadata.name!)).toContain(`BackOff: Back-off restarting failed container app in pod ${pod.metadata.name}_default(${pod.metadata.uid}) (3)`);
     const dep = sim.get('Deployment', 'crashy');
     expect(condition(dep, 'Available')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable' });
     expect(status(dep).availableReplicas).toBeUndefined();

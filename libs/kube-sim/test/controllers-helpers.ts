@@ -22,8 +22,8 @@ export interface Sim {
 
 const API_VERSION: Record<string, string> = {
   Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Job: 'batch/v1', CronJob: 'batch/v1',
-  Pod: 'v1', Service: 'v1', PersistentVolumeClaim: 'v1', PersistentVolume: 'v1', Namespace: 'v1', Node: 'v1', ConfigMap: 'v1',
-  StorageClass: 'storage.k8s.io/v1',
+  Pod: 'v1', Service: 'v1', PersistentVolumeClaim: 'v1', PersistentVolume: 'v1', Namespace: 'v1', Node: 'v1', ConfigMap: 'v1', Event: 'v1',
+  StorageClass: 'storage.k8s.io/v1', Ingress: 'networking.k8s.io/v1', HorizontalPodAutoscaler: 'autoscaling/v2',
 };
 
 function typeOf(kind: string): { group: string; kind: string } {
@@ -91,4 +91,12 @@ export function condition(obj: KubeObject, type: string): Record<string, unknown
 export function containerState(pod: KubeObject): Record<string, unknown> {
   const cs = (status(pod).containerStatuses ?? []) as Record<string, unknown>[];
   return cs[0] ?? {};
+}
+
+/** `reason: message (count)` of the events about one object, in the store's (name) order. */
+export function eventsFor(sim: Sim, kind: string, name: string, namespace = 'default'): string[] {
+  return sim
+    .list('Event', namespace)
+    .filter((e) => (e.involvedObject as { kind: string; name: string }).kind === kind && (e.involvedObject as { name: string }).name === name)
+    .map((e) => `${String(e.reason)}: ${String(e.message)} (${String(e.count)})`);
 }

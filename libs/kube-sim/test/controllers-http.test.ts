@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock/index.js';
-import type { Simulation } from '../src/controllers/index.js';
-import { attachSimulation } from '../src/controllers/index.js';
+import type { FaultRegistry } from '../src/faults/index.js';
 import type { SimulatedCluster } from '../src/server/cluster.js';
 import { startCluster } from '../src/server/cluster.js';
 
@@ -72,31 +71,31 @@ spec:
 describe('controllers behind the API server', () => {
   let clock: FakeClock;
   let cluster: SimulatedCluster;
-  let sim: Simulation;
+  let faults: FaultRegistry;
   let dir: string;
   let kubeconfig: string;
 
   beforeEach(async () => {
     clock = new FakeClock();
+    // Controllers and faults come with every cluster (startCluster attaches them on the cluster's clock).
     cluster = await startCluster({ clock });
-    sim = attachSimulation(cluster);
+    faults = cluster.faults!;
     dir = await mkdtemp(join(tmpdir(), 'kube-sim-ctrl-'));
     kubeconfig = join(dir, 'config');
     await cluster.writeKubeconfig(kubeconfig);
   });
 
   afterEach(async () => {
-    sim.detach();
     await cluster.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('api-unavailable answers 503 with the ServiceUnavailable Status, and serves again once cleared', async () => {
-    sim.faults.inject({ fault: 'api-unavailable' });
+    faults.inject({ fault: 'api-unavailable' });
     const r = await httpsGet(cluster, '/api/v1/namespaces/default/pods');
     expect(r.status).toBe(503);
     expect(JSON.parse(r.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503 });
-    sim.faults.clear();
+    faults.clear();
     expect((await httpsGet(cluster, '/api/v1/namespaces/default/pods')).status).toBe(200);
   });
 
@@ -107,7 +106,7 @@ describe('controllers behind the API server', () => {
         res.on('data', () => {});
         res.on('close', () => resolve(res.statusCode ?? 0));
         // Headers are in: the stream is open, so dropping now exercises the fault.
-        sim.faults.inject({ fault: 'watch-drop' });
+        faults.inject({ fault: 'watch-drop' });
       });
       req.on('error', () => resolve(-1));
       req.on('timeout', () => reject(new Error('watch was not dropped')));
@@ -152,8 +151,22 @@ describe('controllers behind the API server', () => {
     expect(reason.stdout).toBe('CrashLoopBackOff');
   });
 
+  it.skipIf(!hasKubectl)('kubectl rollout undo brings back the old ReplicaSet under a new revision', async () => {
+    expect((await kubectl(kubeconfig, ['apply', '-f', '-'], DEPLOYMENT('web'))).code).toBe(0);
+    clock.advance(1000);
+    expect((await kubectl(kubeconfig, ['set', 'image', 'deployment/web', 'app=nginx:1.28'])).code).toBe(0);
+    for (let i = 0; i < 6; i++) clock.advance(1000);
+    const undo = await kubectl(kubeconfig, ['rollout', 'undo', 'deployment/web']);
+    expect(undo.stdout.trim()).toBe('deployment.apps/web rolled back');
+    for (let i = 0; i < 6; i++) clock.advance(1000);
+    const rs = await kubectl(kubeconfig, ['get', 'rs', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.template.spec.containers[0].image}={.spec.replicas}{" "}{end}']);
+    expect(rs.stdout.trim().split(' ').sort()).toEqual(['2=nginx:1.28=0', '3=nginx:1.27=3']);
+    const rollout = await kubectl(kubeconfig, ['rollout', 'status', 'deployment/web', '--timeout=10s']);
+    expect(rollout.stdout.trim()).toBe('deployment "web" successfully rolled out');
+  });
+
   it.skipIf(!hasKubectl)('kubectl sees the 503 of an unavailable API server', async () => {
-    sim.faults.inject({ fault: 'api-unavailable' });
+    faults.inject({ fault: 'api-unavailable' });
     const r = await kubectl(kubeconfig, ['get', 'pods', '--request-timeout=5s']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('the server is currently unable to handle the request');

@@ -73,6 +73,20 @@ describe('DaemonSet controller', () => {
   });
 });
 
+describe('node selection', () => {
+  it('a DaemonSet with a nodeSelector covers only matching nodes; a pod no node matches stays Pending', () => {
+    const sim = newSim({ nodes: 3 });
+    sim.apply({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'only2', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'only2' } }, template: template('only2', { nodeSelector: { 'kubernetes.io/hostname': 'sim-node-2' } }) } });
+    sim.advance(1);
+    expect(status(sim.get('DaemonSet', 'only2'))).toMatchObject({ desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1 });
+    sim.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gpu', namespace: 'default' }, spec: { nodeSelector: { accelerator: 'gpu' }, containers: [{ name: 'app', image: 'busybox:1.36' }] } });
+    sim.advance(5);
+    const pod = sim.get('Pod', 'gpu');
+    expect(status(pod).phase).toBe('Pending');
+    expect(condition(pod, 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable', message: expect.stringContaining("3 node(s) didn't match Pod's node affinity/selector") });
+  });
+});
+
 describe('DaemonSet rolling update', () => {
   it('replaces pods node by node with the new template', () => {
     const sim = newSim({ nodes: 3 });
@@ -200,6 +214,31 @@ describe('PVC binding, Services and Namespaces', () => {
     sim.store.update({ group: '', kind: 'ConfigMap' }, { ...cm, metadata: { ...cm.metadata, finalizers: [] } });
     sim.controllers.settle();
     expect(sim.list('Namespace').map((n) => n.metadata.name)).not.toContain('team');
+  });
+
+  it('an Ingress gets its load-balancer address after the delay; lb-pending holds it', () => {
+    const sim = newSim({ loadBalancerDelayMs: 3000 });
+    const ing = (name: string, annotations?: Record<string, string>): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'default', ...(annotations ? { annotations } : {}) }, spec: { rules: [{ host: `${name}.example.com` }] } });
+    sim.apply(ing('web'));
+    sim.apply(ing('held', { [FAULT_ANNOTATION]: 'lb-pending' }));
+    sim.advance(2);
+    expect(status(sim.get('Ingress', 'web'))).toEqual({});
+    sim.advance(1);
+    expect(status(sim.get('Ingress', 'web'))).toEqual({ loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } });
+    expect(status(sim.get('Ingress', 'held'))).toEqual({});
+  });
+
+  it('an HPA keeps its target within minReplicas..maxReplicas and reports it', () => {
+    const sim = newSim();
+    sim.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: template('web') } });
+    sim.apply({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'default' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 } });
+    expect((sim.get('Deployment', 'web').spec as { replicas: number }).replicas).toBe(2);
+    sim.advance(1);
+    const hpa = sim.get('HorizontalPodAutoscaler', 'web');
+    expect(status(hpa)).toMatchObject({ currentReplicas: 2, desiredReplicas: 2 });
+    expect(condition(hpa, 'AbleToScale')).toMatchObject({ status: 'True' });
+    expect(condition(hpa, 'ScalingLimited')).toMatchObject({ status: 'False', reason: 'DesiredWithinRange' });
+    expect(status(sim.get('Deployment', 'web'))).toMatchObject({ availableReplicas: 2 });
   });
 
   it('a bare Pod is scheduled, started and turns Ready', () => {

@@ -81,17 +81,23 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
   });
 
   it('changes nothing on apply --dry-run=server, and diff --server-side exits 1 on a difference, 0 when equal', async () => {
-    const rv = (await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.resourceVersion}')).stdout;
+    const generation = (await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.generation}')).stdout;
     const v9 = await tmp.file('v9.yaml', DEPLOYMENT(9));
     const dry = await k('apply', '--server-side', '--field-manager=other', '--dry-run=server', '-f', v9);
     expect(dry.stdout).toContain('serverside-applied (server dry run)');
-    expect((await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.resourceVersion} {.spec.replicas}')).stdout).toBe(`${rv} 5`);
+    expect((await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.generation} {.spec.replicas}')).stdout).toBe(`${generation} 5`);
     const different = await k('diff', '--server-side', '--field-manager=other', '-f', v9);
     expect(different.code).toBe(1);
     expect(different.stdout).toContain('+  replicas: 9');
     const same = await k('diff', '--server-side', '--field-manager=other', '-f', await tmp.file('v5b.yaml', DEPLOYMENT(5)));
     expect(same.code).toBe(0);
     expect(same.stdout).toBe('');
+  });
+
+  it('waits for the Deployment controller to make the Deployment Available', async () => {
+    const out = await k('wait', '--for=condition=Available', 'deployment/web', '--timeout=25s');
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toContain('deployment.apps/web condition met');
   });
 
   it('prints the object with get -o yaml', async () => {
@@ -144,12 +150,59 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     expect(denied.stderr).toContain('Error from server (Forbidden): deployments.apps is forbidden: User "reader" cannot list resource "deployments" in API group "apps" in the namespace "default"');
   });
 
+  it('authorizes a ServiceAccount token by the Role and RoleBinding objects applied to the cluster', async () => {
+    const rbac = await tmp.file('rbac.yaml', `apiVersion: v1
+kind: Namespace
+metadata: {name: agent}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: flotilla-agent, namespace: agent}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: agent}
+rules:
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, watch, create, patch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer, namespace: agent}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+subjects:
+- {kind: ServiceAccount, name: flotilla-agent, namespace: agent}
+`);
+    expect((await k('apply', '--server-side', '-f', rbac)).code).toBe(0);
+    const token = cluster.createToken({ serviceAccount: { namespace: 'agent', name: 'flotilla-agent' } });
+    const sa = `${tmp.dir}/sa.kubeconfig`;
+    await cluster.writeKubeconfig(sa, { token, namespace: 'agent' });
+    expect((await kubectl(sa, ['get', 'deployments'])).stderr).toContain('No resources found in agent namespace.');
+    expect((await kubectl(sa, ['auth', 'can-i', 'patch', 'deployments'])).stdout.trim()).toBe('yes');
+    const other = await kubectl(sa, ['get', 'deployments', '-n', 'default']);
+    expect(other.stderr).toContain('deployments.apps is forbidden: User "system:serviceaccount:agent:flotilla-agent" cannot list resource "deployments" in API group "apps" in the namespace "default"');
+    const secrets = await kubectl(sa, ['get', 'secrets']);
+    expect(secrets.stderr).toContain('cannot list resource "secrets" in API group "" in the namespace "agent"');
+  });
+
   it('tells a request without a valid token it is Unauthorized', async () => {
     const bad = `${tmp.dir}/bad.kubeconfig`;
     await cluster.writeKubeconfig(bad, { token: 'nobody' });
     const out = await kubectl(bad, ['get', 'configmaps']);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('Unauthorized');
+  });
+
+  it('creates a namespace, a configmap and a secret with kubectl create (protobuf bodies), and deletes the namespace with its content', async () => {
+    expect((await k('create', 'namespace', 'team-a')).stdout).toContain('namespace/team-a created');
+    expect((await k('create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=mode=fast')).code).toBe(0);
+    expect((await k('create', 'secret', 'generic', 'token', '-n', 'team-a', '--from-literal=key=s3cr3t')).code).toBe(0);
+    expect((await k('get', 'configmap', 'settings', '-n', 'team-a', '-o', 'jsonpath={.data.mode}')).stdout).toBe('fast');
+    expect((await k('get', 'secret', 'token', '-n', 'team-a', '-o', 'jsonpath={.type} {.data.key}')).stdout).toBe(`Opaque ${Buffer.from('s3cr3t').toString('base64')}`);
+    expect((await k('delete', 'namespace', 'team-a')).code).toBe(0);
+    const gone = await k('get', 'configmap', 'settings', '-n', 'team-a');
+    expect(gone.stderr).toContain('namespaces "team-a" not found');
   });
 
   it('deletes with kubectl delete and the object is gone', async () => {

@@ -112,8 +112,11 @@ try {
   const objects = render(tree, 'overlay').objects.length;
   const builtin = time(() => render(tree, 'overlay'), 10);
   let kubectl: number | undefined;
+  let kubectlOut = '';
   try {
-    kubectl = time(() => execFileSync('kubectl', ['kustomize', join(dir, 'overlay')], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 }), 5);
+    kubectl = time(() => {
+      kubectlOut = execFileSync('kubectl', ['kustomize', join(dir, 'overlay')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+    }, 3);
   } catch (_e) {
     kubectl = undefined;
   }
@@ -122,7 +125,8 @@ try {
   if (kubectl === undefined) console.log('  kubectl kustomize: not on PATH, no baseline');
   else {
     console.log(`  kubectl kustomize (process):   ${kubectl.toFixed(1)} ms`);
-    console.log(`  ratio built-in / kubectl:      ${(builtin / kubectl).toFixed(2)}`);
+    console.log(`  ratio built-in / kubectl:      ${(builtin / kubectl).toFixed(3)}`);
+    console.log(`  identical output:              ${render(tree, 'overlay').yaml === kubectlOut ? 'yes' : 'NO'}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

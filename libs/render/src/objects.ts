@@ -57,3 +57,8 @@ export function deepClone<T extends JsonValue>(v: T): T {
   for (const [k, x] of Object.entries(v)) out[k] = deepClone(x);
   return out as T;
 }
+
+/** A stable text key for any JSON value (bigint included), for equality checks. */
+export function valueKey(v: JsonValue | undefined): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'undefined';
+}

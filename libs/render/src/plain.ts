@@ -1,4 +1,5 @@
 // Plain directories (no kustomization file): every manifest below the directory, as Flux's generated kustomization lists them.
+import { RenderError } from './errors.js';
 import type { TreeReader } from './tree/reader.js';
 import { joinInside } from './tree/paths.js';
 
@@ -8,6 +9,9 @@ export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', '
 export function findKustomization(reader: TreeReader, dir: string, from?: string): string | undefined {
   const names = new Set(reader.list(dir, from));
   const found = KUSTOMIZATION_FILES.filter((n) => names.has(n) && reader.isFile(joinInside(dir, n, from), from));
+  if (found.length > 1) {
+    throw new RenderError('InvalidArgument', `found multiple kustomization files (${found.join(', ')}) in directory '${dir || '.'}'`, { file: from ?? joinInside(dir, found[0] as string, undefined) });
+  }
   return found[0] === undefined ? undefined : joinInside(dir, found[0], from);
 }
 

@@ -10,6 +10,17 @@ import { buildDirectory } from './kustomize/build.js';
 import { substituteParams } from './params/substitute.js';
 
 export function render(tree: FileTree, appPath: string, params: RenderParams = {}, limits: Partial<RenderLimits> = {}): RenderResult {
+  try {
+    return renderUnchecked(tree, appPath, params, limits);
+  } catch (e) {
+    if (e instanceof RenderError) throw e;
+    // A hostile input must never escape as a raw exception (a stack overflow on absurd nesting, for one).
+    const reason = e instanceof RangeError ? 'input nested too deeply' : e instanceof Error ? e.message : String(e);
+    throw new RenderError('InvalidArgument', `cannot render: ${reason}`, { file: appPath || '.' });
+  }
+}
+
+function renderUnchecked(tree: FileTree, appPath: string, params: RenderParams, limits: Partial<RenderLimits>): RenderResult {
   const lim: RenderLimits = { ...defaultLimits, ...limits };
   const reader = new TreeReader(tree, lim);
   const root = normalizeRelative(appPath, 'appPath');

@@ -1,12 +1,13 @@
 // Differential test: every fixture rendered by the built-in engine and by the real kustomize (kubectl) must be identical.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RenderError, readTreeFromDirectory, render, renderWithEngine, renderWithKustomizeBinary } from '../src/index.js';
 import { fixtureDir, listFixtures } from './fixtures.js';
+import { scenario, scenarioFiles } from './random-kustomize.js';
 
 function kubectlAvailable(): boolean {
   try {
@@ -80,5 +81,30 @@ describe.skipIf(!available)('built-in engine vs kubectl kustomize (differential)
     const failed = renderWithKustomizeBinary(tree, '');
     await expect(failed).rejects.toBeInstanceOf(RenderError);
     await expect(failed).rejects.toMatchObject({ message: expect.stringMatching(/missing\.yaml/) });
+  });
+
+  it('random layered overlays (seeded) render identically, or are rejected by both engines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-random-'));
+    try {
+      fc.sample(scenario, { numRuns: 15, seed: 20261123 }).forEach((s, i) => {
+        const { files, app } = scenarioFiles(s);
+        const root = join(dir, String(i));
+        for (const [p, text] of Object.entries(files)) {
+          mkdirSync(dirname(join(root, p)), { recursive: true });
+          writeFileSync(join(root, p), text);
+        }
+        let theirs: string | undefined;
+        try {
+          theirs = execFileSync('kubectl', ['kustomize', join(root, app)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        } catch (_e) {
+          theirs = undefined;
+        }
+        const tree = { files: new Map(Object.entries(files).map(([k, v]): [string, Uint8Array] => [k, new TextEncoder().encode(v)])) };
+        if (theirs === undefined) expect(() => render(tree, app), `scenario ${i}`).toThrowError(RenderError);
+        else expect(render(tree, app).yaml, `scenario ${i}`).toBe(theirs);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -41,6 +41,10 @@ const cases: Case[] = [
   { name: 'too many files', files: { 'a.yaml': cm('a'), 'b.yaml': cm('b'), 'c.yaml': cm('c') }, limits: { maxFiles: 2 }, code: 'ResourceExhausted', message: /^c\.yaml: more than 2 files read/ },
   { name: 'too many bytes', files: { 'a.yaml': cm('a'), 'b.yaml': cm('b') }, limits: { maxTotalBytes: 60 }, code: 'ResourceExhausted', message: /^b\.yaml: more than 60 bytes read/ },
   { name: 'too many objects', files: { 'a.yaml': `${cm('a')}---\n${cm('b')}---\n${cm('c')}` }, limits: { maxObjects: 2 }, code: 'ResourceExhausted', message: /more than 2 objects/ },
+  { name: 'namespace collapsing two objects into one id', files: { 'kustomization.yaml': 'namespace: one\nresources:\n- a.yaml\n', 'a.yaml': `${cm('x')}  namespace: a\n---\n${cm('x')}  namespace: b\n` }, code: 'InvalidArgument', message: /^kustomization\.yaml: namespace transformation produces ID conflict: ConfigMap one\/x/ },
+  { name: 'two kustomization files in one directory', files: { 'app/kustomization.yaml': 'resources: []\n', 'app/kustomization.yml': 'resources: []\n' }, app: 'app', code: 'InvalidArgument', message: /^app\/kustomization\.yaml: found multiple kustomization files/ },
+  { name: 'absurdly deep nesting', files: { 'a.yaml': `${cm('x')}data:\n  a: ${'['.repeat(20000)}${']'.repeat(20000)}\n` }, code: 'InvalidArgument', message: /^a\.yaml:6: cannot parse YAML/ },
+  { name: 'buildMetadata (needs the external engine)', files: { 'kustomization.yaml': 'buildMetadata: [originAnnotations]\n' }, code: 'Unimplemented', message: /buildMetadata is not supported/ },
   {
     name: 'billion laughs',
     files: {

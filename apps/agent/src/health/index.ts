@@ -57,6 +57,6 @@ export function worstOf<T extends { health: HealthResult; label?: string }>(item
   let worst: T | undefined;
   for (const item of items) if (worst === undefined || isWorse(item.health.status, worst.health.status)) worst = item;
   if (worst === undefined) return { status: 'Healthy', message: 'no resources' };
-  if (worst.health.status === 'Healthy') return { status: 'Healthy', message: `${items.length} resources healthy` };
+  if (worst.health.status === 'Healthy') return { status: 'Healthy', message: items.length === 1 ? '1 resource healthy' : `${items.length} resources healthy` };
   return { status: worst.health.status, message: worst.label ? `${worst.label}: ${worst.health.message}` : worst.health.message };
 }

@@ -46,13 +46,18 @@ export function isNotFound(error: unknown): boolean {
 /** Loads a kubeconfig: YAML text, a file path, or (undefined) the in-cluster service account / default locations. */
 export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
   const kc = new KubeConfig();
-  if (kubeconfig === undefined) {
-    if (process.env['KUBERNETES_SERVICE_HOST']) kc.loadFromCluster();
-    else kc.loadFromDefault();
-  } else if (kubeconfig.includes('\n')) {
-    kc.loadFromString(kubeconfig);
-  } else {
-    kc.loadFromFile(kubeconfig);
+  try {
+    if (kubeconfig === undefined) {
+      if (process.env['KUBERNETES_SERVICE_HOST']) kc.loadFromCluster();
+      else kc.loadFromDefault();
+    } else if (kubeconfig.includes('\n')) {
+      kc.loadFromString(kubeconfig);
+    } else {
+      kc.loadFromFile(kubeconfig);
+    }
+  } catch (error) {
+    const where = kubeconfig === undefined ? 'in-cluster or default kubeconfig' : kubeconfig.includes('\n') ? 'kubeconfig text' : kubeconfig;
+    throw new AgentError('InvalidArgument', `KUBECONFIG: cannot load ${where}: ${(error as Error).message}`);
   }
   if (!kc.getCurrentCluster()) throw new AgentError('InvalidArgument', 'KUBECONFIG: no current cluster in the kubeconfig');
   return kc;
@@ -67,6 +72,8 @@ export interface RequestOptions {
 export class KubeClient {
   private readonly server: URL;
   private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>();
+  /** One keep-alive connection pool: client-node would make a new agent (and TLS handshake) per request. */
+  private pool: http.Agent | undefined;
 
   constructor(private readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
@@ -82,7 +89,9 @@ export class KubeClient {
     const url = new URL(this.server.pathname.replace(/\/$/, '') + path, this.server);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
     const requestOptions: https.RequestOptions = { method, headers: { accept: 'application/json' } };
+    // Re-applied per request so a rotated service-account token is picked up; the TLS settings feed the pool once.
     await this.kc.applyToHTTPSOptions(requestOptions);
+    requestOptions.agent = this.poolFor(url, requestOptions);
     const payload = options.body === undefined ? undefined : Buffer.from(toJsonText(options.body));
     if (payload) {
       requestOptions.headers = { ...requestOptions.headers, 'content-type': options.contentType ?? 'application/json', 'content-length': String(payload.length) };
@@ -113,6 +122,21 @@ export class KubeClient {
     const reason = typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : `HTTP${status}`;
     const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : String(text).slice(0, 500);
     throw new KubeError(status, reason, message);
+  }
+
+  private poolFor(url: URL, tls: https.RequestOptions): http.Agent {
+    if (!this.pool) {
+      this.pool =
+        url.protocol === 'https:'
+          ? new https.Agent({ keepAlive: true, maxSockets: 8, ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, servername: tls.servername, ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}) })
+          : new http.Agent({ keepAlive: true, maxSockets: 8 });
+    }
+    return this.pool;
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.pool?.destroy();
   }
 
   /** Discovery of one kind, cached per group/version; a miss refreshes the group/version once (a CRD may just have landed). */

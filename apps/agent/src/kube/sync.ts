@@ -38,7 +38,12 @@ export async function buildPlan(client: KubeClient, input: SyncInput): Promise<P
   const normalized = normalize(input.app, input.rendered, (apiVersion, kind) => scopeMap.get(`${apiVersion}|${kind}`), input.defaultNamespace);
   const live = new Map<string, KubeObject | undefined>();
   for (const item of normalized.objects) {
-    if (!item.pendingKind) live.set(item.key, await client.get(item.ref));
+    if (item.pendingKind) continue;
+    try {
+      live.set(item.key, await client.get(item.ref));
+    } catch (error) {
+      throw new Error(`reading ${describe(item.ref)} failed: ${errorMessage(error)}`);
+    }
   }
   return planSync({ app: input.app, normalized, live, previousInventory: input.previousInventory, guard: input.guard });
 }

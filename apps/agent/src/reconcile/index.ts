@@ -8,7 +8,7 @@ import { backoffDelay, defaultBackoff } from '../clock.js';
 import type { Guard } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import type { HealthResult } from '../health/index.js';
-import { observeApp, prune, syncApp } from '../kube/index.js';
+import { describe, guardRefusal, observeApp, prune, syncApp } from '../kube/index.js';
 import type { KubeClient, ObjectRef, ResourceHealth } from '../kube/index.js';
 import type { Source } from '../source/index.js';
 import type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore } from '../state/index.js';
@@ -74,7 +74,10 @@ export class Reconciler {
     const changed = current === undefined || snapshot.generation !== current.generation || JSON.stringify(snapshot.apps) !== JSON.stringify(current.apps);
     this.options.state.desired = snapshot;
     await this.options.store.saveState(this.options.state);
-    if (changed) this.trigger();
+    if (changed) {
+      this.publish();
+      this.trigger();
+    }
     return true;
   }
 
@@ -114,8 +117,10 @@ export class Reconciler {
     for (const listener of [...this.passListeners]) listener();
   }
 
+  /** Statuses of the applications in the current desired state only: the hub rejects reports on apps it dropped. */
   statuses(): AppStatusValue[] {
-    return [...this.apps.values()].flatMap((a) => (a.status ? [a.status] : []));
+    const wanted = new Set((this.options.state.desired?.apps ?? []).map((a) => a.app));
+    return [...this.apps.entries()].flatMap(([app, a]) => (a.status && wanted.has(app) ? [a.status] : []));
   }
 
   private async loop(): Promise<void> {
@@ -157,15 +162,22 @@ export class Reconciler {
       const due =
         runtime.attemptedKey !== key || (runtime.failures > 0 ? now() >= runtime.retryAt : changed || now() - runtime.lastSyncAt >= resyncMs);
       if (due) await this.syncOne(target, runtime, desired!.generation, changed);
-      const drifted = await this.observe(target, runtime);
+      const drifted = await this.observe(target, runtime, desired!.generation);
       if (drifted && !due) {
         // Something deleted an object behind our back: put it back now rather than at the next resync.
         this.options.log.info({ app: target.app }, 'objects missing from the cluster: re-applying');
         await this.syncOne(target, runtime, desired!.generation, false);
-        await this.observe(target, runtime);
+        await this.observe(target, runtime, desired!.generation);
       }
     }
-    await this.pruneRemoved(new Set((desired?.apps ?? []).map((a) => a.app)));
+    const wanted = new Set((desired?.apps ?? []).map((a) => a.app));
+    for (const app of [...this.apps.keys()]) {
+      if (!wanted.has(app)) {
+        this.apps.delete(app);
+        this.publish();
+      }
+    }
+    await this.pruneRemoved(wanted);
     if (desired !== undefined) this.options.state.lastAppliedGeneration = desired.generation;
     await this.options.store.saveState(this.options.state);
   }
@@ -226,7 +238,7 @@ export class Reconciler {
   }
 
   /** Re-reads the app's objects; true when a synced app has objects missing from the cluster (drift). */
-  private async observe(target: AppTargetSpec, runtime: AppRuntime): Promise<boolean> {
+  private async observe(target: AppTargetSpec, runtime: AppRuntime, generation: bigint): Promise<boolean> {
     const status = runtime.status;
     if (!status) return false;
     const inventory: ObjectRef[] = this.options.state.inventories[target.app] ?? [];
@@ -234,7 +246,9 @@ export class Reconciler {
       inventory.length === 0 && status.sync === 'Failed'
         ? { health: { status: 'Missing' as const, message: 'nothing of the application is applied' }, resources: [] }
         : await observeApp(this.options.kube, inventory);
-    this.setStatus(runtime, target, status.observedGeneration, status.sync, status.syncError, observed.health, observed.resources);
+    // A newer generation that leaves this app's target as it was is answered by the last attempt at that target.
+    const observedGeneration = runtime.attemptedKey === targetKey(target) ? generation : status.observedGeneration;
+    this.setStatus(runtime, target, observedGeneration, status.sync, status.syncError, observed.health, observed.resources);
     return status.sync === 'Synced' && observed.resources.some((r) => r.health.status === 'Missing');
   }
 
@@ -242,7 +256,11 @@ export class Reconciler {
     const inventories = this.options.state.inventories;
     for (const [app, refs] of Object.entries(inventories)) {
       if (wanted.has(app)) continue;
-      const result = await prune(this.options.kube, app, [...refs].reverse());
+      // The guard may have narrowed since these were applied: what it now refuses is left alone, and forgotten.
+      const refused = refs.filter((ref) => guardRefusal(this.options.guard, ref) !== undefined);
+      if (refused.length > 0) this.options.log.warn({ app, refused: refused.map(describe) }, 'not pruning objects outside the guard');
+      const allowed = refs.filter((ref) => guardRefusal(this.options.guard, ref) === undefined);
+      const result = await prune(this.options.kube, app, [...allowed].reverse());
       if (result.error) this.options.log.warn({ app, err: result.error }, 'pruning a removed application failed; will retry');
       if (result.remaining.length === 0) {
         delete inventories[app];

@@ -219,7 +219,10 @@ export class Session extends EventEmitter {
     return new Promise<boolean>((resolve, reject) => {
       let established = false;
       let heartbeat: Timer | undefined;
-      const call = this.client.connect({ metadata: bearer(credential.credential) });
+      const metadata = bearer(credential.credential);
+      // Lets the hub catch a credential presented by the wrong cluster.
+      metadata.set('x-flotilla-cluster', this.options.clusterName);
+      const call = this.client.connect({ metadata });
       this.call = call;
       const finish = (error?: unknown) => {
         heartbeat?.cancel();

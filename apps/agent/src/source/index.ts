@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
+import type { GitHttpRequest, HttpClient } from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import type { GitCredential } from '../config/index.js';
 import { credentialFor } from '../config/index.js';
@@ -13,6 +14,16 @@ export interface SourceOptions {
   /** Where repositories are cached, one bare repository per URL. */
   cacheDir: string;
   credentials?: readonly GitCredential[];
+  /** A git HTTP request idle this long fails, so one dead server cannot stall reconciliation (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** isomorphic-git's node client with a socket idle timeout (passed through to simple-get). */
+function httpWithTimeout(timeoutMs: number): HttpClient {
+  return {
+    request: (request: GitHttpRequest) =>
+      http.request({ ...request, fetchOptions: { ...(request as { fetchOptions?: object }).fetchOptions, timeout: timeoutMs } } as GitHttpRequest),
+  };
 }
 
 /** The shape libs/render reads: POSIX paths relative to the repository root. */
@@ -47,7 +58,11 @@ export class Source {
   /** isomorphic-git's pack cache, one per repository, so repeated reads do not re-inflate packfiles. */
   private readonly caches = new Map<string, object>();
 
-  constructor(private readonly options: SourceOptions) {}
+  private readonly http: HttpClient;
+
+  constructor(private readonly options: SourceOptions) {
+    this.http = httpWithTimeout(options.timeoutMs ?? 60_000);
+  }
 
   private gitdir(url: string): string {
     return path.join(this.options.cacheDir, `${createHash('sha256').update(url).digest('hex').slice(0, 24)}.git`);
@@ -92,7 +107,7 @@ export class Source {
       const credential = credentialFor(this.options.credentials ?? [], url);
       const common = {
         fs,
-        http,
+        http: this.http,
         gitdir,
         url,
         cache: this.cacheOf(gitdir),

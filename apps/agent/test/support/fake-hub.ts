@@ -10,6 +10,8 @@ export interface FakeHubOptions {
   /** Lifetime of issued credentials in ms; undefined: they do not expire. */
   credentialTtlMs?: number;
   port?: number;
+  /** Serve TLS with this certificate and key (PEM); plaintext otherwise. */
+  tls?: { cert: string; key: string };
 }
 
 type Stream = grpc.ServerDuplexStream<ConnectRequest, ConnectResponse>;
@@ -97,8 +99,14 @@ export class FakeHub extends EventEmitter {
       },
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`127.0.0.1:${this.options.port ?? this.port}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      this.server.bindAsync(`127.0.0.1:${this.options.port ?? this.port}`, this.credentials(), (error, port) => (error ? reject(error) : resolve(port))),
     );
+  }
+
+  private credentials(): grpc.ServerCredentials {
+    const tls = this.options.tls;
+    if (!tls) return grpc.ServerCredentials.createInsecure();
+    return grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false);
   }
 
   private snapshot(): ConnectResponse {

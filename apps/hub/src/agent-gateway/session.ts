@@ -87,6 +87,13 @@ export class AgentSession {
     this.clusterId = cluster.id;
     this.clusterName = cluster.name;
     this.phase = 'awaitingHello';
+    // Subscribed from authentication on, so a revocation closes even a stream that has not said Hello yet.
+    this.cleanups.push(
+      this.deps.fleet.notifier.subscribe(this.clusterId, (change) => {
+        if (change === 'revoked') this.fail(new FlotillaError('Unauthenticated', `cluster "${this.clusterName}" was revoked`));
+        else if (this.phase === 'open') this.enqueue(() => this.pushSnapshot());
+      }),
+    );
   }
 
   private async handle(request: ConnectRequest): Promise<void> {
@@ -124,13 +131,6 @@ export class AgentSession {
     this.phase = 'open';
     const replaced = this.deps.claim(this);
     replaced?.fail(new FlotillaError('FailedPrecondition', `replaced by a newer stream of cluster "${this.clusterName}"`));
-    const { notifier } = this.deps.fleet;
-    this.cleanups.push(
-      notifier.subscribe(this.clusterId, (change) => {
-        if (change === 'revoked') this.fail(new FlotillaError('Unauthenticated', `cluster "${this.clusterName}" was revoked`));
-        else this.enqueue(() => this.pushSnapshot());
-      }),
-    );
     this.cleanups.push(every(this.deps.fleet.clock, this.deps.pingIntervalMs, () => this.ping()));
     await this.deps.fleet.setConnected(this.clusterId, true, now, agentVersion);
     this.deps.log.info({ cluster: this.clusterName, agentVersion }, 'agent connected');

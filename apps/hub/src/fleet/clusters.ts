@@ -45,15 +45,9 @@ export interface NewCluster {
 
 /** Creates a cluster inside the registration transaction; returns its id and the clusters to notify. */
 export async function insertCluster(tx: Transaction, input: NewCluster, now: Date): Promise<{ id: string; changed: string[] }> {
-  const [taken] = await tx.select({ id: clusters.id, revokedAt: clusters.revokedAt }).from(clusters).where(eq(clusters.name, input.name));
-  if (taken && !taken.revokedAt) throw new FlotillaError('Conflict', `cluster "${input.name}" is already registered`, { field: 'cluster_name' });
-  if (taken) {
-    throw new FlotillaError(
-      'FailedPrecondition',
-      `cluster name "${input.name}" belonged to cluster ${taken.id}, which was revoked; the name cannot be reused yet`,
-      { field: 'cluster_name' },
-    );
-  }
+  // A revoked cluster's name may be registered again, as a new identity (the name is unique among live clusters).
+  const [taken] = await tx.select({ id: clusters.id }).from(clusters).where(and(eq(clusters.name, input.name), isNull(clusters.revokedAt)));
+  if (taken) throw new FlotillaError('Conflict', `cluster "${input.name}" is already registered`, { field: 'cluster_name' });
   const id = randomUUID();
   await tx.insert(clusters).values({ id, name: input.name, labels: input.labels, agentVersion: input.agentVersion, registeredAt: now });
   await tx.insert(clusterStates).values({ clusterId: id });

@@ -143,3 +143,39 @@ export function desiredStateMessage(view: DesiredStateView): DesiredState {
     ),
   });
 }
+
+/** Live clusters whose labels `selectorText` selects, by name. */
+export async function liveClustersSelectedBy(tx: Transaction, selectorText: string): Promise<{ id: string; name: string }[]> {
+  const parsed = parseSelector(selectorText);
+  if (!parsed.ok) return [];
+  const live = await tx.select({ id: clusters.id, name: clusters.name, labels: clusters.labels }).from(clusters).where(isNull(clusters.revokedAt)).orderBy(clusters.name);
+  return live.filter((c) => selectorMatches(parsed.selector, c.labels)).map(({ id, name }) => ({ id, name }));
+}
+
+export interface PinnedCommit {
+  app: string;
+  commit: string;
+  stage: string;
+  promotionId: string;
+}
+
+/**
+ * Pins `commit` of an application in these clusters' desired state and bumps the generations that changed. Returns the
+ * generation now carrying the commit per cluster, and the clusters to notify once the caller commits.
+ */
+export async function pinCommit(tx: Transaction, pin: PinnedCommit, clusterIds: string[], now: Date): Promise<{ generations: Map<string, number>; changed: string[] }> {
+  if (clusterIds.length === 0) return { generations: new Map(), changed: [] };
+  await tx
+    .insert(clusterApps)
+    .values(clusterIds.map((clusterId) => ({ clusterId, ...pin, updatedAt: now })))
+    .onConflictDoUpdate({
+      target: [clusterApps.clusterId, clusterApps.app],
+      set: { commit: pin.commit, stage: pin.stage, promotionId: pin.promotionId, updatedAt: now },
+    });
+  const changed = await reconcileDesiredState(tx, now, clusterIds);
+  const rows = await tx
+    .select({ clusterId: clusterStates.clusterId, generation: clusterStates.generation })
+    .from(clusterStates)
+    .where(inArray(clusterStates.clusterId, clusterIds));
+  return { generations: new Map(rows.map((r) => [r.clusterId, r.generation])), changed };
+}

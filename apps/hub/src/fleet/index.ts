@@ -4,7 +4,7 @@
 // REST/gRPC call: putApplication, getApplication, listApplications, deleteApplication, listClusters({ labelSelector }),
 // getCluster(name), revokeCluster(name) (revokes through auth and closes the cluster's streams), desiredStateFor(id).
 export { Fleet, createFleet } from './service.js';
-export type { ChangedClusters, ClusterRevocation, FleetOptions } from './service.js';
+export type { ChangedClusters, ClusterRevocation, FleetOptions, RevocationHook } from './service.js';
 export type { ApplicationInput, ApplicationView } from './applications.js';
 export { validateApplication } from './applications.js';
 export type { AppStatusView, ClusterView, NewCluster } from './clusters.js';

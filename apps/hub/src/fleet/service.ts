@@ -1,6 +1,7 @@
 // The fleet service: applications, clusters, desired state and status ingest behind one object, with the rule that
 // gateways hear about a desired-state change only after the transaction that made it has committed.
 import type { DesiredState } from '@flotilla/proto';
+import { clusterStates } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
 import { findApplication, listApplicationViews, removeApplication, upsertApplication } from './applications.js';
 import type { ApplicationInput, ApplicationView } from './applications.js';
@@ -27,6 +28,12 @@ export interface FleetOptions {
   statusFlushIntervalMs?: number;
 }
 
+/**
+ * Runs inside the revocation's transaction (rollout drops the cluster from in-flight promotions); may return work to
+ * run once it has committed.
+ */
+export type RevocationHook = (tx: Transaction, cluster: { id: string; name: string }, now: Date) => Promise<(() => Promise<void>) | void>;
+
 /** Clusters whose desired state a unit of work changed; published once it commits. */
 export type ChangedClusters = Set<string>;
 
@@ -38,6 +45,8 @@ export class Fleet {
   private readonly auth: ClusterRevocation;
   private readonly flushIntervalMs: number;
   private stopFlushing: (() => void) | undefined;
+  private sessionsReset: Promise<void> | undefined;
+  private readonly revocationHooks: RevocationHook[] = [];
 
   constructor(options: FleetOptions) {
     this.db = options.db;
@@ -47,8 +56,15 @@ export class Fleet {
     this.statuses = new StatusBuffer(this.db);
   }
 
-  /** Starts the periodic status flush. */
+  /**
+   * Starts the periodic status flush and forgets sessions a previous process left marked connected (it cannot have
+   * streams open any more). One hub process per store for now: replicas would each track their own streams.
+   */
   start(): void {
+    this.sessionsReset ??= this.db
+      .update(clusterStates)
+      .set({ connected: false })
+      .then(() => undefined);
     this.stopFlushing ??= every(this.clock, this.flushIntervalMs, () => {
       // A failed flush keeps its batch for the next interval; nothing to do here but not crash.
       this.statuses.flush().catch(() => undefined);
@@ -121,19 +137,32 @@ export class Fleet {
     return findClusterById(this.db, id);
   }
 
+  onClusterRevoked(hook: RevocationHook): void {
+    this.revocationHooks.push(hook);
+  }
+
   /** Revokes a cluster's credentials (through auth) and closes its open streams at once. */
   async revokeCluster(name: string): Promise<ClusterView> {
     const cluster = await findClusterByName(this.db, name);
+    const afterCommit: (() => Promise<void>)[] = [];
     if (!cluster.revoked) {
-      await this.db.transaction((tx) => this.auth.revokeCluster(cluster.id, tx));
+      await this.db.transaction(async (tx) => {
+        await this.auth.revokeCluster(cluster.id, tx);
+        for (const hook of this.revocationHooks) {
+          const after = await hook(tx, cluster, this.clock.now());
+          if (after) afterCommit.push(after);
+        }
+      });
     }
     this.notifier.publish([cluster.id], 'revoked');
+    for (const after of afterCommit) await after();
     return findClusterById(this.db, cluster.id);
   }
 
   /** Records a stream opening (with the agent's version) or closing. */
-  setConnected(clusterId: string, connected: boolean, now: Date, agentVersion?: string): Promise<void> {
-    return setConnected(this.db, clusterId, connected, now, agentVersion);
+  async setConnected(clusterId: string, connected: boolean, now: Date, agentVersion?: string): Promise<void> {
+    await this.sessionsReset;
+    await setConnected(this.db, clusterId, connected, now, agentVersion);
   }
 
   async applicationExists(name: string): Promise<boolean> {

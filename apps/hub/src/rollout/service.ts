@@ -2,15 +2,15 @@
 // bumps their generations and records the promotion with its events in ONE transaction; progress runs the pure planner
 // over the statuses agents reported and persists each transition with its events in one transaction.
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { FlotillaError } from '../errors/index.js';
-import type { Fleet } from '../fleet/index.js';
-import { appReleases, applications, clusterApps, clusters, promotionTargets, promotions } from '../store/index.js';
+import type { ChangedClusters, Fleet } from '../fleet/index.js';
+import { liveClustersSelectedBy, pinCommit } from '../fleet/desired-state.js';
+import { appReleases, applications, promotionTargets, promotions } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
-import { reconcileDesiredState } from '../fleet/desired-state.js';
 import { plan, shortCommit } from './planner/index.js';
-import type { PromotionEvent } from './planner/index.js';
-import { appendEvents, clustersHolding, findPromotion, inFlightPromotionIds, inFlightStates, listPromotionViews, loadForPlanning } from './store.js';
+import type { PlannedAction, PlannedPromotion, PromotionEvent } from './planner/index.js';
+import { appendEvents, findPromotion, inFlightPromotionIds, inFlightStates, listPromotionViews, loadForPlanning } from './store.js';
 import type { PromotionView } from './views.js';
 
 export interface CreatePromotionInput {
@@ -27,6 +27,8 @@ export interface RolloutOptions {
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
+/** A step that acts is followed by another; this bounds the loop should a planner bug keep asking for actions. */
+const MAX_STEPS_PER_CALL = 8;
 /** The implicit single stage of the walking skeleton; pipelines with real stages replace it. */
 export const DEFAULT_STAGE = 'default';
 
@@ -38,6 +40,26 @@ export class Rollout {
     this.db = options.db;
     this.fleet = options.fleet;
     this.fleet.statuses.onFlushed(({ apps }) => this.advanceApps([...apps]));
+    this.fleet.onClusterRevoked((tx, cluster, now) => this.dropRevokedTarget(tx, cluster, now));
+  }
+
+  /** A revoked cluster will never report again: it leaves its in-flight promotions, which are then re-planned. */
+  private async dropRevokedTarget(tx: Transaction, cluster: { id: string; name: string }, now: Date): Promise<() => Promise<void>> {
+    const dropped = await tx
+      .delete(promotionTargets)
+      .where(
+        and(
+          eq(promotionTargets.clusterId, cluster.id),
+          inArray(promotionTargets.promotionId, tx.select({ id: promotions.id }).from(promotions).where(inArray(promotions.state, inFlightStates))),
+        ),
+      )
+      .returning({ promotionId: promotionTargets.promotionId });
+    for (const { promotionId } of dropped) {
+      await appendEvents(tx, promotionId, [{ at: now, type: 'TargetRemoved', reason: `${cluster.name} was revoked: no longer a target` }]);
+    }
+    return async () => {
+      for (const { promotionId } of dropped) await this.advance(promotionId);
+    };
   }
 
   async createPromotion(input: CreatePromotionInput): Promise<PromotionView> {
@@ -49,34 +71,28 @@ export class Rollout {
     await this.fleet.transaction(async (tx, changed) => {
       const now = this.fleet.clock.now();
       // Locking the application serialises promotions of one app, so exactly one stays in flight.
-      const [app] = await tx.select({ name: applications.name }).from(applications).where(eq(applications.name, input.app)).for('update');
+      const [app] = await tx
+        .select({ name: applications.name, selector: applications.clusterSelector })
+        .from(applications)
+        .where(eq(applications.name, input.app))
+        .for('update');
       if (!app) throw new FlotillaError('NotFound', `application "${input.app}" not found`, { field: 'app' });
       await this.supersedeInFlight(tx, input.app, id, commit, now);
 
-      await tx.insert(promotions).values({ id, app: input.app, commit, stage: DEFAULT_STAGE, state: 'Progressing', message: '', createdBy: input.actor, createdAt: now, updatedAt: now });
+      await tx.insert(promotions).values({ id, app: input.app, commit, stage: DEFAULT_STAGE, state: 'Pending', message: '', createdBy: input.actor, createdAt: now, updatedAt: now });
+      // The application's current commit: clusters that join later start here.
       await tx
         .insert(appReleases)
         .values({ app: input.app, commit, stage: DEFAULT_STAGE, promotionId: id, updatedAt: now })
         .onConflictDoUpdate({ target: appReleases.app, set: { commit, stage: DEFAULT_STAGE, promotionId: id, updatedAt: now } });
-      const live = tx.select({ id: clusters.id }).from(clusters).where(isNull(clusters.revokedAt));
-      await tx
-        .update(clusterApps)
-        .set({ commit, stage: DEFAULT_STAGE, promotionId: id, updatedAt: now })
-        .where(and(eq(clusterApps.app, input.app), inArray(clusterApps.clusterId, live)));
-      for (const c of await reconcileDesiredState(tx, now)) changed.add(c);
-
-      const targets = await clustersHolding(tx, input.app);
-      if (targets.length > 0) await tx.insert(promotionTargets).values(targets.map((t) => ({ promotionId: id, ...t })));
-      const names = targets.map((t) => t.clusterName).join(', ');
-      const reason =
-        targets.length === 0
-          ? `${shortCommit(commit)} set as the current commit of ${input.app}; no cluster matches its selector yet`
-          : `desired state of ${targets.length} cluster${targets.length === 1 ? '' : 's'} (${names}) set to ${shortCommit(commit)}`;
-      await tx.update(promotions).set({ message: reason }).where(eq(promotions.id, id));
-      await appendEvents(tx, id, [{ at: now, type: 'Started', reason: `requested by ${input.actor}: ${reason}` }]);
+      const targets = await liveClustersSelectedBy(tx, app.selector);
+      if (targets.length > 0) {
+        await tx.insert(promotionTargets).values(targets.map((t) => ({ promotionId: id, clusterId: t.id, clusterName: t.name, generation: null })));
+      }
+      await appendEvents(tx, id, [{ at: now, type: 'Created', reason: `requested by ${input.actor}: promote ${shortCommit(commit)} of ${input.app}` }]);
+      // The first steps write the desired state of the targets in this same transaction.
+      await this.step(tx, id, changed);
     });
-    // Statuses already reported may settle it at once (e.g. the same commit promoted again).
-    await this.advance(id);
     return this.getPromotion(id);
   }
 
@@ -91,17 +107,46 @@ export class Rollout {
     }
   }
 
-  /** Runs one planning step of a promotion and persists the transition and its events in one transaction. */
-  async advance(promotionId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /**
+   * Plans, applies the plan's actions and persists the transition with its events, inside `tx`; repeats while a step
+   * acted (its effects may settle the next step, e.g. a commit the clusters already run).
+   */
+  private async step(tx: Transaction, promotionId: string, changed: ChangedClusters): Promise<void> {
+    for (let round = 0; round < MAX_STEPS_PER_CALL; round++) {
       const loaded = await loadForPlanning(tx, promotionId);
       if (!loaded) return;
       const now = this.fleet.clock.now();
       const next = plan(loaded.promotion, loaded.statuses, now);
-      if (next.state === loaded.promotion.state && next.message === loaded.promotion.message && next.events.length === 0) return;
-      await tx.update(promotions).set({ state: next.state, message: next.message, updatedAt: now }).where(eq(promotions.id, promotionId));
-      await appendEvents(tx, promotionId, next.events);
-    });
+      const transition = next.state !== loaded.promotion.state || next.message !== loaded.promotion.message || next.events.length > 0;
+      if (transition) {
+        await tx.update(promotions).set({ state: next.state, message: next.message, updatedAt: now }).where(eq(promotions.id, promotionId));
+        await appendEvents(tx, promotionId, next.events);
+      }
+      if (next.actions.length === 0) return;
+      for (const action of next.actions) await this.apply(tx, loaded.promotion, action, changed, now);
+    }
+  }
+
+  private async apply(tx: Transaction, promotion: PlannedPromotion, action: PlannedAction, changed: ChangedClusters, now: Date): Promise<void> {
+    switch (action.type) {
+      case 'WriteDesiredState': {
+        const pin = { app: promotion.app, commit: promotion.commit, stage: DEFAULT_STAGE, promotionId: promotion.id };
+        const written = await pinCommit(tx, pin, action.clusterIds, now);
+        for (const id of written.changed) changed.add(id);
+        for (const [clusterId, generation] of written.generations) {
+          await tx
+            .update(promotionTargets)
+            .set({ generation })
+            .where(and(eq(promotionTargets.promotionId, promotion.id), eq(promotionTargets.clusterId, clusterId)));
+        }
+        return;
+      }
+    }
+  }
+
+  /** Runs the planner on a promotion in one transaction; gateways hear of desired-state changes after it commits. */
+  async advance(promotionId: string): Promise<void> {
+    await this.fleet.transaction((tx, changed) => this.step(tx, promotionId, changed));
   }
 
   /** Re-plans every in-flight promotion of these applications (called after each status flush). */

@@ -1,6 +1,6 @@
 // Reading and writing promotions, their targets and events; every function takes the caller's transaction or database.
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { clusterAppStatuses, clusterApps, clusterStates, clusters, promotionEvents, promotionTargets, promotions } from '../store/index.js';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { clusterAppStatuses, promotionEvents, promotionTargets, promotions } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
 import { toStatusView } from '../fleet/clusters.js';
 import type { AppStatusView } from '../fleet/index.js';
@@ -14,17 +14,6 @@ export const inFlightStates: PromotionState[] = ['Pending', 'WaitingApproval', '
 export async function appendEvents(ex: Executor, promotionId: string, events: PromotionEvent[]): Promise<void> {
   if (events.length === 0) return;
   await ex.insert(promotionEvents).values(events.map((e) => ({ promotionId, at: e.at, type: e.type, reason: e.reason })));
-}
-
-/** The live clusters that hold `app` in their desired state, with their current generation. */
-export async function clustersHolding(tx: Transaction, app: string): Promise<{ clusterId: string; clusterName: string; generation: number }[]> {
-  return tx
-    .select({ clusterId: clusters.id, clusterName: clusters.name, generation: clusterStates.generation })
-    .from(clusterApps)
-    .innerJoin(clusters, eq(clusters.id, clusterApps.clusterId))
-    .innerJoin(clusterStates, eq(clusterStates.clusterId, clusters.id))
-    .where(and(eq(clusterApps.app, app), isNull(clusters.revokedAt)))
-    .orderBy(asc(clusters.name));
 }
 
 async function statusesOf(ex: Executor, app: string, clusterIds: string[]): Promise<Map<string, AppStatusView>> {

@@ -8,8 +8,8 @@ import type { PromotionEvent, PromotionState } from './planner/index.js';
 export interface PromotionTargetView {
   clusterId: string;
   cluster: string;
-  /** The desired-state generation that carries the commit to this cluster. */
-  generation: number;
+  /** The desired-state generation that carries the commit to this cluster; null until it has been written. */
+  generation: number | null;
   /** The cluster's last reported status of the application, if any (it may be for an older generation). */
   status: AppStatusView | undefined;
 }
@@ -53,7 +53,7 @@ export function promotionMessage(view: PromotionView): Promotion {
     targets: view.targets.map((t) =>
       create(PromotionTargetSchema, {
         cluster: t.cluster,
-        generation: BigInt(t.generation),
+        generation: BigInt(t.generation ?? 0),
         ...(t.status ? { status: appStatusMessage(t.status) } : {}),
       }),
     ),

@@ -8,6 +8,11 @@ export const OPENAPI_V2_PROTOBUF_MEDIA_TYPE = 'application/com.github.proto-open
 
 const utf8 = new TextEncoder();
 
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /**
  * A protobuf message under construction. Nested messages are kept as children and written once at the end into one
  * buffer, so deep nesting costs no copying; small fields accumulate in a plain byte array.
@@ -62,6 +67,13 @@ class Writer {
   }
 
   private writeString(field: number, value: string): void {
+    if (isAscii(value)) {
+      this.tag(field, 2);
+      this.smallVarint(value.length);
+      for (let i = 0; i < value.length; i++) this.pending.push(value.charCodeAt(i));
+      this.size += value.length;
+      return;
+    }
     const bytes = utf8.encode(value);
     this.tag(field, 2);
     this.smallVarint(bytes.length);

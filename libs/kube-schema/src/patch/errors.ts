@@ -1,11 +1,10 @@
 // Patch failures as values: a stable code the API edge maps to an HTTP status, and a message naming the place.
 
 /**
- * BadRequest: the patch document is malformed (400, as kube-apiserver answers for a bad directive list).
+ * BadRequest: the patch document is malformed (400, as kube-apiserver answers for a bad directive).
  * Invalid: the patch cannot be applied to this object (422).
- * UnsupportedMediaType: the patch type is not accepted for this kind (415; strategic merge on a custom resource).
  */
-export type PatchErrorCode = 'BadRequest' | 'Invalid' | 'UnsupportedMediaType';
+export type PatchErrorCode = 'BadRequest' | 'Invalid';
 
 export interface PatchError {
   readonly code: PatchErrorCode;

@@ -2,7 +2,8 @@
 
 import { badRequest } from '../errors/index.js';
 import type { User } from './index.js';
-import { allowed } from './index.js';
+import type { ObjectStore } from '../store/index.js';
+import { can } from './rbac.js';
 
 interface ResourceAttributes {
   namespace?: string;
@@ -13,18 +14,18 @@ interface ResourceAttributes {
   name?: string;
 }
 
-export function selfSubjectAccessReview(user: User, body: unknown): object {
+export function selfSubjectAccessReview(store: ObjectStore, user: User, body: unknown): object {
   const review = body as { apiVersion?: string; kind?: string; spec?: { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: { path?: string; verb?: string } } };
   if (!review || typeof review !== 'object' || !review.spec) throw badRequest('SelfSubjectAccessReview must have a spec');
   const ra = review.spec.resourceAttributes;
   const nra = review.spec.nonResourceAttributes;
   let ok: boolean;
   if (ra) {
-    ok = allowed(user, { verb: ra.verb ?? '', isResourceRequest: true, path: '', group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource ?? '', namespace: ra.namespace || undefined, name: ra.name ?? '' });
+    ok = can(store, user, { verb: ra.verb ?? '', isResourceRequest: true, path: '', group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource ?? '', namespace: ra.namespace || undefined, name: ra.name ?? '' });
   } else if (nra) {
-    ok = allowed(user, { verb: nra.verb ?? '', isResourceRequest: false, path: nra.path ?? '', group: '', resource: '', subresource: '', name: '' });
+    ok = can(store, user, { verb: nra.verb ?? '', isResourceRequest: false, path: nra.path ?? '', group: '', resource: '', subresource: '', name: '' });
   } else throw badRequest('SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
   const status: Record<string, unknown> = { allowed: ok };
-  if (ok) status.reason = user.admin ? '' : 'allowed by simulator grant';
+  if (ok && !user.admin) status.reason = 'allowed by simulator grant or RBAC';
   return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: review.spec, status };
 }

@@ -4,6 +4,7 @@ import type { KubeObject } from '../types/index.js';
 import type { Ctx, Reconciler } from './runtime.js';
 import { key, ref } from './runtime.js';
 import { intOrPercent, isTerminating, nameOf, num, omitZero, rec, spec, str, templateHash } from './meta.js';
+import { nodeMatches } from './pods.js';
 import { activePods, availableInMs, createPod, deletePod, generatedName, isAvailable, isReady, podFromTemplate } from './podutil.js';
 
 const DS = ref('DaemonSet');
@@ -14,7 +15,7 @@ function reconcileDaemonSet(ctx: Ctx, namespace: string | undefined, name: strin
   const ds = ctx.port.get(DS, namespace, name);
   if (!ds || isTerminating(ds)) return;
   const s = spec(ds);
-  const nodes = ctx.port.list(NODE).filter((n) => !spec(n).unschedulable && !isTerminating(n));
+  const nodes = ctx.port.list(NODE).filter((n) => !spec(n).unschedulable && !isTerminating(n) && nodeMatches({ ...ds, spec: rec(rec(s.template).spec) }, n));
   const nodeNames = new Set(nodes.map(nameOf));
   const revision = templateHash(s.template);
   const generation = String(ds.metadata.generation ?? 1);

@@ -7,6 +7,7 @@ import { key, ref } from './runtime.js';
 import type { Condition, Json } from './meta.js';
 import { conditions, controllerRef, deepCopy, findCondition, intOrPercent, isControlledBy, isTerminating, nameOf, num, omitZero, parseTime, rec, setCondition, spec, status, templateHash, timestamp } from './meta.js';
 import { RS } from './replicaset.js';
+import { record } from './events.js';
 
 const DEPLOY = ref('Deployment');
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -51,7 +52,9 @@ function progressCondition(ctx: Ctx, status: 'True' | 'False', reason: string, m
   return { type: 'Progressing', status, lastUpdateTime: at, lastTransitionTime: at, reason, message };
 }
 
-function scale(ctx: Ctx, rs: KubeObject, replicas: number, p: Plan): KubeObject {
+function scale(ctx: Ctx, rs: KubeObject, replicas: number, p: Plan, d?: KubeObject): KubeObject {
+  const from = specReplicas(rs);
+  if (d && from !== replicas) record(ctx, d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${nameOf(rs)} from ${from} to ${replicas}`, 'deployment-controller');
   const annotations = { ...rs.metadata.annotations, [DESIRED]: String(p.replicas), [MAX_REPLICAS]: String(p.replicas + p.maxSurge) };
   return ctx.port.update({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...spec(rs), replicas } });
 }
@@ -81,11 +84,11 @@ function newReplicaSet(d: KubeObject, hash: string, replicas: number, rev: numbe
 }
 
 /** Rolling update, coarse but with the real arithmetic: surge the new RS, then scale old ones within maxUnavailable. */
-function rollingUpdate(ctx: Ctx, p: Plan, newRS: KubeObject, olds: KubeObject[]): void {
+function rollingUpdate(ctx: Ctx, d: KubeObject, p: Plan, newRS: KubeObject, olds: KubeObject[]): void {
   const all = (): number => specReplicas(newRS) + olds.reduce((n, rs) => n + specReplicas(rs), 0);
   const maxTotal = p.replicas + p.maxSurge;
-  if (specReplicas(newRS) > p.replicas) newRS = scale(ctx, newRS, p.replicas, p);
-  else if (specReplicas(newRS) < p.replicas && all() < maxTotal) newRS = scale(ctx, newRS, Math.min(p.replicas, specReplicas(newRS) + maxTotal - all()), p);
+  if (specReplicas(newRS) > p.replicas) newRS = scale(ctx, newRS, p.replicas, p, d);
+  else if (specReplicas(newRS) < p.replicas && all() < maxTotal) newRS = scale(ctx, newRS, Math.min(p.replicas, specReplicas(newRS) + maxTotal - all()), p, d);
   const minAvailable = p.replicas - p.maxUnavailable;
   const newUnavailable = specReplicas(newRS) - statusNum(newRS, 'availableReplicas');
   let budget = all() - minAvailable - newUnavailable;
@@ -94,16 +97,16 @@ function rollingUpdate(ctx: Ctx, p: Plan, newRS: KubeObject, olds: KubeObject[])
     const rs = byAge[i]!;
     const take = Math.min(specReplicas(rs), budget);
     if (take > 0) {
-      byAge[i] = scale(ctx, rs, specReplicas(rs) - take, p);
+      byAge[i] = scale(ctx, rs, specReplicas(rs) - take, p, d);
       budget -= take;
     }
   }
 }
 
-function recreate(ctx: Ctx, p: Plan, newRS: KubeObject, olds: KubeObject[]): void {
-  for (const rs of olds) if (specReplicas(rs) > 0) scale(ctx, rs, 0, p);
+function recreate(ctx: Ctx, d: KubeObject, p: Plan, newRS: KubeObject, olds: KubeObject[]): void {
+  for (const rs of olds) if (specReplicas(rs) > 0) scale(ctx, rs, 0, p, d);
   const oldPods = olds.reduce((n, rs) => n + statusNum(rs, 'replicas'), 0);
-  if (oldPods === 0 && specReplicas(newRS) !== p.replicas) scale(ctx, newRS, p.replicas, p);
+  if (oldPods === 0 && specReplicas(newRS) !== p.replicas) scale(ctx, newRS, p.replicas, p, d);
 }
 
 function cleanupHistory(ctx: Ctx, d: KubeObject, olds: KubeObject[]): void {
@@ -130,6 +133,7 @@ function reconcileDeployment(ctx: Ctx, namespace: string | undefined, name: stri
       const oldPods = olds.reduce((n, rs) => n + specReplicas(rs), 0);
       const initial = p.recreate ? (oldPods > 0 ? 0 : p.replicas) : oldPods === 0 ? p.replicas : Math.max(0, Math.min(p.replicas + p.maxSurge - oldPods, p.replicas));
       newRS = ctx.port.create(newReplicaSet(d, hash, initial, maxOldRevision + 1, p));
+      if (initial > 0) record(ctx, d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${nameOf(newRS)} from 0 to ${initial}`, 'deployment-controller');
       conds = setCondition(conds, progressCondition(ctx, 'True', 'NewReplicaSetCreated', `Created new replica set "${nameOf(newRS)}"`));
     } else {
       if (!findCondition(conds, 'Progressing')) conds = setCondition(conds, progressCondition(ctx, 'True', 'FoundNewReplicaSet', `Found new replica set "${nameOf(newRS)}"`));
@@ -137,11 +141,11 @@ function reconcileDeployment(ctx: Ctx, namespace: string | undefined, name: stri
         newRS = ctx.port.update({ ...newRS, metadata: { ...newRS.metadata, annotations: { ...newRS.metadata.annotations, [REVISION]: String(maxOldRevision + 1) } } });
       }
     }
-    if (p.recreate) recreate(ctx, p, newRS, olds);
-    else rollingUpdate(ctx, p, newRS, olds);
+    if (p.recreate) recreate(ctx, d, p, newRS, olds);
+    else rollingUpdate(ctx, d, p, newRS, olds);
     cleanupHistory(ctx, d, olds);
   } else if (newRS && specReplicas(newRS) !== p.replicas && olds.every((rs) => specReplicas(rs) === 0)) {
-    scale(ctx, newRS, p.replicas, p);
+    scale(ctx, newRS, p.replicas, p, d);
   }
 
   const rev = newRS ? newRS.metadata.annotations?.[REVISION] : undefined;

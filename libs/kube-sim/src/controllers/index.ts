@@ -1,5 +1,5 @@
-// The simulated cluster's controllers (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, pods, volumes, Services,
-// namespaces) attached to one ObjectStore and run on its Clock; faults come from the cluster's FaultRegistry.
+// The simulated cluster's controllers (workloads, pods, volumes, Services, Ingresses, HPAs, namespaces) attached to one
+// ObjectStore and run on its Clock; object faults come from the cluster's FaultRegistry.
 
 import type { ObjectStore } from '../store/index.js';
 import { FaultRegistry } from '../faults/index.js';
@@ -17,6 +17,8 @@ import { jobReconciler } from './job.js';
 import { cronJobReconciler } from './cronjob.js';
 import { claimReconciler, defaultStorageClass, volumeReconciler } from './storage.js';
 import { serviceReconciler } from './service.js';
+import { ingressReconciler } from './ingress.js';
+import { hpaReconciler } from './hpa.js';
 import { namespaceReconciler } from './namespace.js';
 import { ensureNodes } from './nodes.js';
 
@@ -52,6 +54,8 @@ const RECONCILERS: Reconciler[] = [
   claimReconciler,
   volumeReconciler,
   serviceReconciler,
+  ingressReconciler,
+  hpaReconciler,
   namespaceReconciler,
 ];
 

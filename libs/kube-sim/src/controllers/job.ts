@@ -6,6 +6,7 @@ import type { Ctx, Reconciler } from './runtime.js';
 import { key, ref } from './runtime.js';
 import type { Condition, Json } from './meta.js';
 import { conditions, isTerminating, nameOf, num, omitZero, parseTime, spec, status, timestamp } from './meta.js';
+import { record } from './events.js';
 import { createPod, deletePod, generatedName, isFinished, isReady, ownedPods, podFromTemplate } from './podutil.js';
 
 const JOB = ref('Job');
@@ -42,6 +43,7 @@ function reconcileJob(ctx: Ctx, namespace: string | undefined, name: string): vo
     for (const p of active) deletePod(ctx, p);
     active = [];
     next.conditions = [...conds, jobCondition('FailureTarget', reason, message, at), jobCondition('Failed', reason, message, at)];
+    record(ctx, job, 'Warning', reason, message, 'job-controller');
   };
   if (succeeded >= completions) {
     for (const p of active) deletePod(ctx, p);
@@ -49,6 +51,7 @@ function reconcileJob(ctx: Ctx, namespace: string | undefined, name: string): vo
     const msg = 'Reached expected number of succeeded pods';
     next.conditions = [...conds, jobCondition('SuccessCriteriaMet', 'CompletionsReached', msg, at), jobCondition('Complete', 'CompletionsReached', msg, at)];
     next.completionTime = at;
+    record(ctx, job, 'Normal', 'Completed', 'Job completed', 'job-controller');
   } else if (failed > backoffLimit) {
     fail('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
   } else if (typeof deadline === 'number' && now >= (parseTime(startTime) ?? now) + deadline * 1000) {
@@ -63,6 +66,7 @@ function reconcileJob(ctx: Ctx, namespace: string | undefined, name: string): vo
         'job-name': name,
       });
       createPod(ctx, pod);
+      record(ctx, job, 'Normal', 'SuccessfulCreate', `Created pod: ${nameOf(pod)}`, 'job-controller');
       active.push(ctx.port.get(ref('Pod'), namespace, nameOf(pod))!);
     }
     if (typeof deadline === 'number') ctx.after(k, (parseTime(startTime) ?? now) + deadline * 1000 - now);

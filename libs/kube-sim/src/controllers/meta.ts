@@ -116,9 +116,29 @@ export function safeEncode(n: number, length = 10): string {
   return out;
 }
 
+/**
+ * Drops nulls and empty objects/arrays: the real hash is over a Go struct, where `creationTimestamp: null` (which
+ * `kubectl rollout undo` sends) or `resources: {}` are the same as absent.
+ */
+function normalize(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const a = v.map(normalize).filter((x) => x !== undefined);
+    return a.length ? a : undefined;
+  }
+  if (v && typeof v === 'object') {
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v as Json)) {
+      const n = normalize(x);
+      if (n !== undefined) out[k] = n;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return v === null ? undefined : v;
+}
+
 /** The pod-template-hash / controller-revision-hash of a pod template (with the collision count, like the real one). */
 export function templateHash(template: unknown, collisionCount = 0): string {
-  return safeEncode(fnv32a(stableJson(template) + (collisionCount ? String(collisionCount) : '')), 10);
+  return safeEncode(fnv32a(stableJson(normalize(template) ?? {}) + (collisionCount ? String(collisionCount) : '')), 10);
 }
 
 export function deepCopy<T>(v: T): T {

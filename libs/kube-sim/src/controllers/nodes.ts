@@ -53,7 +53,8 @@ export function ensureNodes(ctx: Ctx, count: number): void {
   const at = timestamp(ctx.now());
   for (let i = 1; i <= count; i++) {
     if (ctx.port.get(ref('Node'), undefined, nodeName(i))) continue;
-    const created = ctx.port.create(node(i));
-    ctx.port.updateStatus({ ...created, status: nodeStatus(i, at) });
+    // One write when the store keeps status on create (one version in the watch history), two when it drops it.
+    const created = ctx.port.create({ ...node(i), status: nodeStatus(i, at) });
+    if (!created.status) ctx.port.updateStatus({ ...created, status: nodeStatus(i, at) });
   }
 }

@@ -6,6 +6,7 @@ import type { ObjectFault } from '../faults/index.js';
 import { FAULT_ANNOTATION, isObjectFault } from '../faults/index.js';
 import type { Ctx, Reconciler } from './runtime.js';
 import { key, ref } from './runtime.js';
+import { record } from './events.js';
 import type { Condition, Json } from './meta.js';
 import { arr, controllerOf, fnv32a, isTerminating, num, parseTime, rec, spec, status, str, timestamp } from './meta.js';
 
@@ -79,9 +80,20 @@ function podConditions(at: string, started: boolean, ready: boolean, unready: st
   ];
 }
 
+/** A pod whose containers all exited 0: not ready any more, for the reason PodCompleted. */
+function completedConditions(at: string): Condition[] {
+  return [cond('PodReadyToStartContainers', false, at), cond('Initialized', true, at, 'PodCompleted'), cond('Ready', false, at, 'PodCompleted'), cond('ContainersReady', false, at, 'PodCompleted'), cond('PodScheduled', true, at)];
+}
+
+/** Whether a node satisfies the pod's nodeSelector (affinity and taints are not simulated). */
+export function nodeMatches(pod: KubeObject, node: KubeObject): boolean {
+  const want = rec(spec(pod).nodeSelector);
+  return Object.entries(want).every(([k, v]) => node.metadata.labels?.[k] === v);
+}
+
 /** Node chosen for a pod: the one with fewest pods, by name on ties, so placement is deterministic. */
-function pickNode(ctx: Ctx): KubeObject | undefined {
-  const nodes = ctx.port.list(ref('Node')).filter((n) => !spec(n).unschedulable);
+function pickNode(ctx: Ctx, pod: KubeObject): KubeObject | undefined {
+  const nodes = ctx.port.list(ref('Node')).filter((n) => !spec(n).unschedulable && nodeMatches(pod, n));
   if (!nodes.length) return undefined;
   const load = new Map<string, number>();
   for (const p of ctx.port.list(POD)) {
@@ -116,6 +128,8 @@ function writeStatus(ctx: Ctx, pod: KubeObject, next: Json): void {
 
 function unschedulable(ctx: Ctx, pod: KubeObject, message: string): void {
   const at = timestamp(ctx.now());
+  const was = arr(status(pod).conditions).find((c) => c.type === 'PodScheduled');
+  if (was?.message !== message) record(ctx, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
   writeStatus(ctx, pod, { phase: 'Pending', conditions: [{ ...cond('PodScheduled', false, at, 'Unschedulable', message) }], qosClass: 'BestEffort' });
 }
 
@@ -130,15 +144,16 @@ function schedule(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefined): Ku
     unschedulable(ctx, pod, `0/${nodes} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${nodes} nodes are available: ${nodes} Preemption is not helpful for scheduling.`);
     return undefined;
   }
-  const node = pickNode(ctx);
+  const node = pickNode(ctx, pod);
   if (!node) {
-    unschedulable(ctx, pod, 'no nodes available to schedule pods');
+    unschedulable(ctx, pod, nodes ? `0/${nodes} nodes are available: ${nodes} node(s) didn't match Pod's node affinity/selector. preemption: 0/${nodes} nodes are available: ${nodes} Preemption is not helpful for scheduling.` : 'no nodes available to schedule pods');
     return undefined;
   }
+  record(ctx, pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`, 'default-scheduler');
   return ctx.port.update({ ...pod, spec: { ...spec(pod), nodeName: node.metadata.name } });
 }
 
-function containerBase(_pod: KubeObject, c: { name: string; image: string }, restartCount: number): Json {
+function containerBase(c: { name: string; image: string }, restartCount: number): Json {
   return { name: c.name, image: normalizeImage(c.image), imageID: '', restartCount, started: false, ready: false, lastState: {} };
 }
 
@@ -152,7 +167,7 @@ function clean(c: Json): Json {
 function running(pod: KubeObject, c: { name: string; image: string }, restartCount: number, startedAt: string, ready: boolean): Json {
   const image = normalizeImage(c.image);
   return clean({
-    ...containerBase(pod, c, restartCount),
+    ...containerBase(c, restartCount),
     containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/${restartCount}`)}`,
     imageID: `${image.replace(/:[^:/]+$/, '')}@sha256:${hex64(image)}`,
     ready,
@@ -183,7 +198,7 @@ function reconcilePod(ctx: Ctx, namespace: string | undefined, name: string): vo
   if (startTime === undefined) {
     const at = timestamp(now);
     const hostIP = nodeIp(ctx, nodeName);
-    const cs = containers(pod).map((c) => clean({ ...containerBase(pod!, c, 0), state: { waiting: { reason: 'ContainerCreating' } } }));
+    const cs = containers(pod).map((c) => clean({ ...containerBase(c, 0), state: { waiting: { reason: 'ContainerCreating' } } }));
     writeStatus(ctx, pod, {
       phase: 'Pending',
       conditions: podConditions(at, false, false, containers(pod).map((c) => c.name)),
@@ -228,8 +243,13 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
       const reason = pulled ? 'ImagePullBackOff' : 'ErrImagePull';
       const ref = normalizeImage(c.image);
       const message = pulled ? `Back-off pulling image "${c.image}"` : `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
-      return clean({ ...containerBase(pod, c, 0), state: { waiting: { reason, message } } });
+      return clean({ ...containerBase(c, 0), state: { waiting: { reason, message } } });
     });
+    const before = [...prev.values()].map((c) => rec(rec(c.state).waiting).reason);
+    for (const c of specs) {
+      if (!pulled && !before.includes('ErrImagePull')) record(ctx, pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": not found`, 'kubelet');
+      if (pulled && !before.includes('ImagePullBackOff')) record(ctx, pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, 'kubelet');
+    }
     writeStatus(ctx, pod, { ...base, phase: 'Pending', conditions: podConditions(at, true, false, names), podIP: podIp(ctx, pod), containerStatuses: cs });
     if (!pulled) ctx.after(k, began + ctx.options.stepMs - now);
     return;
@@ -239,7 +259,7 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
   const withIp = { ...base, podIP: ip, podIPs: [{ ip }] };
 
   if (fault === 'crash-loop' && isJobPod(pod)) {
-    const cs = specs.map((c) => clean({ ...containerBase(pod, c, 0), state: { terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/0`)}` } } }));
+    const cs = specs.map((c) => clean({ ...containerBase(c, 0), state: { terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/0`)}` } } }));
     writeStatus(ctx, pod, { ...withIp, phase: 'Failed', conditions: podConditions(at, false, false, names), containerStatuses: cs });
     return;
   }
@@ -256,11 +276,12 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
     const n = restarts + 1;
     const finishedAt = at;
     const cs = specs.map((c) => clean({
-      ...containerBase(pod, c, n),
+      ...containerBase(c, n),
       containerID: undefined,
       lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: finishedAt, finishedAt, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/${n - 1}`)}` } },
       state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoffMs(n) / 1000}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } },
     }));
+    for (const c of specs) record(ctx, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, 'kubelet');
     writeStatus(ctx, pod, { ...withIp, phase: 'Running', conditions: podConditions(at, true, false, names), containerStatuses: cs });
     ctx.after(k, backoffMs(n));
     return;
@@ -276,16 +297,17 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
     const began = Math.min(...specs.map((c) => parseTime(startedAt(c.name)) ?? now));
     if (st.phase === 'Running' && now >= began + runMs) {
       const cs = specs.map((c) => clean({
-        ...containerBase(pod, c, restarts(c.name)),
+        ...containerBase(c, restarts(c.name)),
         containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/${restarts(c.name)}`)}`,
         state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: startedAt(c.name), finishedAt: at, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/${restarts(c.name)}`)}` } },
       }));
-      writeStatus(ctx, pod, { ...withIp, phase: 'Succeeded', conditions: podConditions(at, false, false, names).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, reason: 'PodCompleted', message: undefined } : c)), containerStatuses: cs });
+      writeStatus(ctx, pod, { ...withIp, phase: 'Succeeded', conditions: completedConditions(at), containerStatuses: cs });
       return;
     }
     ctx.after(k, Math.max(0, began + runMs - now));
   }
   const cs = specs.map((c) => running(pod, c, restarts(c.name), startedAt(c.name), true));
+  for (const c of specs) if (!rec(prev.get(c.name)?.state).running) record(ctx, pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet');
   writeStatus(ctx, pod, { ...withIp, phase: 'Running', conditions: podConditions(at, true, true, []), containerStatuses: cs });
 }
 

@@ -4,6 +4,7 @@ import type { Ctx, Reconciler } from './runtime.js';
 import { key, ref } from './runtime.js';
 import type { Json } from './meta.js';
 import { isTerminating, num, omitZero, rec, selectorMatches, spec, status } from './meta.js';
+import { record } from './events.js';
 import { activePods, availableInMs, createPod, deletePod, deletionOrder, generatedName, isAvailable, isReady, podFromTemplate } from './podutil.js';
 
 export const RS = ref('ReplicaSet');
@@ -15,9 +16,16 @@ function reconcileReplicaSet(ctx: Ctx, namespace: string | undefined, name: stri
   const desired = num(s.replicas, 1);
   let pods = activePods(ctx, rs);
   if (pods.length < desired) {
-    for (let i = pods.length; i < desired; i++) createPod(ctx, podFromTemplate(rs, s.template, generatedName(ctx, `${name}-`)));
+    for (let i = pods.length; i < desired; i++) {
+      const pod = podFromTemplate(rs, s.template, generatedName(ctx, `${name}-`));
+      createPod(ctx, pod);
+      record(ctx, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
+    }
   } else if (pods.length > desired) {
-    for (const p of deletionOrder(pods).slice(0, pods.length - desired)) deletePod(ctx, p);
+    for (const p of deletionOrder(pods).slice(0, pods.length - desired)) {
+      deletePod(ctx, p);
+      record(ctx, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'replicaset-controller');
+    }
   }
   pods = activePods(ctx, rs);
   const now = ctx.now();

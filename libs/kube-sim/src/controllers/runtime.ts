@@ -70,13 +70,22 @@ function parseKey(k: string): { kind: string; namespace: string | undefined; nam
   return { kind, namespace: ns || undefined, name };
 }
 
+const shared = new WeakMap<Reconciler[], ReadonlyMap<string, Reconciler>>();
+
+/** One kind -> reconciler map per reconciler list, shared by every cluster (thousands of clusters per process). */
+function byKind(list: Reconciler[]): ReadonlyMap<string, Reconciler> {
+  let m = shared.get(list);
+  if (!m) shared.set(list, (m = new Map(list.map((r) => [r.kind, r]))));
+  return m;
+}
+
 /** A reconcile that keeps failing is retried, but never more often than this. */
 const RETRY_MS = 1000;
 /** A guard against two controllers fighting forever inside one drain. */
 const MAX_PER_DRAIN = 20_000;
 
 export class ControllerRuntime implements Ctx {
-  private readonly reconcilers = new Map<string, Reconciler>();
+  private readonly reconcilers: ReadonlyMap<string, Reconciler>;
   private readonly queue = new Set<string>();
   private readonly timers = new Map<string, { at: number; cancel: CancelTimer }>();
   private readonly counters = new Map<string, number>();
@@ -94,7 +103,7 @@ export class ControllerRuntime implements Ctx {
     readonly options: ResolvedOptions,
     reconcilers: Reconciler[],
   ) {
-    for (const r of reconcilers) this.reconcilers.set(r.kind, r);
+    this.reconcilers = byKind(reconcilers);
     this.unsubscribe.push(port.subscribe((type, obj) => this.onEvent(type, obj)));
     this.unsubscribe.push(faults.subscribe(() => this.enqueueAll()));
   }
@@ -155,6 +164,10 @@ export class ControllerRuntime implements Ctx {
         this.queue.delete(k);
         this.run(k);
       }
+      if (this.queue.size) {
+        // Controllers that keep rewriting each other: say so, and leave the rest for the next event or timer.
+        this.errors.set('runtime', `more than ${MAX_PER_DRAIN} reconciles in one pass; ${this.queue.size} left queued`);
+      }
     } finally {
       this.draining = false;
     }
@@ -207,6 +220,7 @@ export const KINDS: Record<string, { apiVersion: string; kind: string }> = Objec
     ['v1', 'Pod'], ['v1', 'Node'], ['v1', 'Namespace'], ['v1', 'Service'], ['v1', 'PersistentVolumeClaim'], ['v1', 'PersistentVolume'],
     ['apps/v1', 'Deployment'], ['apps/v1', 'ReplicaSet'], ['apps/v1', 'StatefulSet'], ['apps/v1', 'DaemonSet'],
     ['batch/v1', 'Job'], ['batch/v1', 'CronJob'], ['storage.k8s.io/v1', 'StorageClass'],
+    ['networking.k8s.io/v1', 'Ingress'], ['v1', 'Event'], ['autoscaling/v2', 'HorizontalPodAutoscaler'],
   ].map(([apiVersion = '', kind = '']) => [kind, { apiVersion, kind }]),
 );
 

@@ -10,9 +10,28 @@ import { arr, isTerminating, nameOf, num, parseTime, rec, spec, status, str } fr
 
 const SVC = ref('Service');
 
+/** The first free address of the service range, skipping those the API server allocated at create. */
 function allocateIp(ctx: Ctx): string {
-  const n = ctx.next('clusterIP') + 9;
-  return `10.96.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`;
+  const used = new Set(ctx.port.list(SVC).map((s) => str(spec(s).clusterIP)));
+  for (let i = 10; i < 65_000; i++) {
+    const ip = `10.96.${Math.floor(i / 254)}.${(i % 254) + 1}`;
+    if (!used.has(ip)) return ip;
+  }
+  return '10.96.255.254';
+}
+
+function usedNodePorts(ctx: Ctx): Set<unknown> {
+  return new Set(ctx.port.list(SVC).flatMap((s) => arr(spec(s).ports).map((p) => p.nodePort)));
+}
+
+function freeNodePort(used: Set<unknown>): number {
+  for (let p = 30000; p <= 32767; p++) {
+    if (!used.has(p)) {
+      used.add(p);
+      return p;
+    }
+  }
+  return 32767;
 }
 
 function allocateSpec(ctx: Ctx, svc: KubeObject): Json | undefined {
@@ -25,10 +44,11 @@ function allocateSpec(ctx: Ctx, svc: KubeObject): Json | undefined {
     changed = true;
   }
   if (type === 'NodePort' || type === 'LoadBalancer') {
+    const used = usedNodePorts(ctx);
     const ports = arr(s.ports).map((p) => {
       if (p.nodePort) return p;
       changed = true;
-      return { ...p, nodePort: 30000 + (ctx.next('nodePort') % 2768) };
+      return { ...p, nodePort: freeNodePort(used) };
     });
     s.ports = ports;
   }

@@ -6,6 +6,7 @@ import type { Ctx, Reconciler } from './runtime.js';
 import { key, ref } from './runtime.js';
 import type { Json } from './meta.js';
 import { arr, deepCopy, isTerminating, nameOf, num, omitZero, rec, spec, status, str, templateHash } from './meta.js';
+import { record } from './events.js';
 import { activePods, availableInMs, createPod, deletePod, isAvailable, isReady, podFromTemplate } from './podutil.js';
 
 const STS = ref('StatefulSet');
@@ -70,6 +71,7 @@ function reconcileStatefulSet(ctx: Ctx, namespace: string | undefined, name: str
       ensureClaims(ctx, sts, i);
       const created = newPod(sts, i, i < partition ? currentRevision : updateRevision);
       createPod(ctx, created);
+      record(ctx, sts, 'Normal', 'SuccessfulCreate', `create Pod ${nameOf(created)} in StatefulSet ${name} successful`, 'statefulset-controller');
       byOrdinal.set(i, ctx.port.get(ref('Pod'), namespace, nameOf(created))!);
       if (ordered) blocked = true;
     } else if (ordered && !isReady(pod)) {

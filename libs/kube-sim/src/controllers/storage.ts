@@ -5,6 +5,7 @@ import type { KubeObject } from '../types/index.js';
 import { FAULT_ANNOTATION } from '../faults/index.js';
 import type { Ctx, Reconciler } from './runtime.js';
 import { key, ref } from './runtime.js';
+import { record } from './events.js';
 import { isTerminating, nameOf, parseTime, rec, spec, status, str } from './meta.js';
 
 const PVC = ref('PersistentVolumeClaim');
@@ -78,6 +79,7 @@ function reconcileClaim(ctx: Ctx, namespace: string | undefined, name: string): 
     'volume.beta.kubernetes.io/storage-provisioner': PROVISIONER,
     'volume.kubernetes.io/storage-provisioner': PROVISIONER,
   };
+  record(ctx, pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`, `${PROVISIONER}_sim`);
   pvc = ctx.port.update({ ...pvc, metadata: { ...pvc.metadata, annotations }, spec: { ...s, volumeName: pvName, ...(s.storageClassName === undefined ? { storageClassName: nameOf(sc) } : {}) } });
   bindStatus(ctx, pvc);
 }

@@ -2,6 +2,7 @@
 
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from '../errors/index.js';
+import { canDecode, decodeObject as decodeProtobuf } from '../protobuf/index.js';
 import type { KubeObject, ResourceType } from '../types/index.js';
 import { groupVersion, parseApiVersion } from '../types/index.js';
 
@@ -49,4 +50,12 @@ export function decodeObject(text: string, contentType: string, t: ResourceType,
   }
   obj.metadata = (obj.metadata as object | undefined) ?? {};
   return obj as KubeObject;
+}
+
+/** Decodes a create/update body: JSON or YAML, or protobuf for the few core kinds kubectl creates that way. */
+export function decodeRequestObject(raw: Buffer, contentType: string, t: ResourceType, version: string): KubeObject {
+  if (/protobuf/.test(contentType) && t.group === '' && canDecode(t.kind)) {
+    return decodeObject(JSON.stringify(decodeProtobuf(raw)), 'application/json', t, version);
+  }
+  return decodeObject(raw.toString('utf8'), contentType, t, version);
 }

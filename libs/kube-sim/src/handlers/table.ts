@@ -60,7 +60,21 @@ const BY_KIND: Record<string, Column[]> = {
   ],
   '/Namespace': [NAME, col('Status', (o) => get(o, 'status.phase') ?? ''), AGE],
   '/ConfigMap': [NAME, col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length + Object.keys((get(o, 'binaryData') as object | undefined) ?? {}).length, 'integer'), AGE],
-  '/Service': [NAME, col('Type', (o) => get(o, 'spec.type') ?? 'ClusterIP'), col('Cluster-IP', (o) => get(o, 'spec.clusterIP') ?? '<none>'), AGE],
+  '/Service': [
+    NAME,
+    col('Type', (o) => get(o, 'spec.type') ?? 'ClusterIP'),
+    col('Cluster-IP', (o) => get(o, 'spec.clusterIP') ?? '<none>'),
+    col('External-IP', (o) => {
+      const ingress = (get(o, 'status.loadBalancer.ingress') as { ip?: string; hostname?: string }[] | undefined) ?? [];
+      if (ingress.length) return ingress.map((i) => i.ip ?? i.hostname).join(',');
+      return get(o, 'spec.type') === 'LoadBalancer' ? '<pending>' : '<none>';
+    }),
+    col('Port(s)', (o) => {
+      const ports = (get(o, 'spec.ports') as { port: number; nodePort?: number; protocol?: string }[] | undefined) ?? [];
+      return ports.length ? ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') : '<none>';
+    }),
+    AGE,
+  ],
   'batch/Job': [NAME, col('Status', (o) => ((get(o, 'status.succeeded') as number | undefined) ? 'Complete' : 'Running')), col('Completions', (o) => `${num(o, 'status.succeeded')}/${get(o, 'spec.completions') ?? 1}`), AGE],
 };
 

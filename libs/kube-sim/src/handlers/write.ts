@@ -8,12 +8,17 @@ import { jsonPatch, mergePatch } from '../patch/index.js';
 import { clone } from '../store/meta.js';
 import type { KubeObject } from '../types/index.js';
 import { groupVersion } from '../types/index.js';
-import { readBody } from '../server/http.js';
-import { decodeObject, parseDocument } from './body.js';
+import { readBody, readRawBody } from '../server/http.js';
+import { decodeObject, decodeRequestObject, parseDocument } from './body.js';
 import type { HandlerContext } from './context.js';
 import { fieldManagerFor, isDryRun } from './context.js';
 import { fromScale, toScale } from './scale.js';
-import { strategicMergePatch } from './strategic.js';
+import { listTypesFrom, schemaOf } from '../schema/index.js';
+import { validateKind } from '../validation/index.js';
+import { validateCustom } from '../validation/custom.js';
+import { allocate, applyDefaults, defaultPorts } from '../defaults/index.js';
+import { rejectUnknownApplyFields, settleFields } from './fields.js';
+import { strategicPatch } from './strategic.js';
 
 export interface WriteResult {
   code: number;
@@ -21,7 +26,12 @@ export interface WriteResult {
 }
 
 function ownership(ctx: HandlerContext): OwnershipContext {
-  const o: OwnershipContext = { type: ctx.type, apiVersion: groupVersion(ctx.type.group, ctx.info.version), now: ctx.store.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const o: OwnershipContext = {
+    type: ctx.type,
+    apiVersion: groupVersion(ctx.type.group, ctx.info.version),
+    now: ctx.store.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    listTypes: listTypesFrom(schemaOf(ctx.store, ctx.type, ctx.info.version)),
+  };
   if (ctx.info.subresource === 'status') o.subresource = 'status';
   return o;
 }
@@ -46,10 +56,15 @@ function checkName(ctx: HandlerContext, obj: KubeObject): void {
 
 export async function create(ctx: HandlerContext): Promise<WriteResult> {
   if (ctx.info.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-  const obj = decodeObject(await readBody(ctx.req), String(ctx.req.headers['content-type'] ?? 'application/json'), ctx.type, ctx.info.version);
+  const decoded = decodeRequestObject(await readRawBody(ctx.req), String(ctx.req.headers['content-type'] ?? 'application/json'), ctx.type, ctx.info.version);
+  const obj = settleFields(ctx, decoded, schemaOf(ctx.store, ctx.type, ctx.info.version));
   settleNamespace(ctx, obj);
   const dryRun = isDryRun(ctx.info.query);
   delete obj.metadata.managedFields;
+  applyDefaults(ctx.type, obj);
+  allocate(ctx.store, ctx.type, obj, undefined);
+  validateKind(ctx.type, obj);
+  validateCustom(ctx.store, ctx.type, obj, ctx.info.version);
   const tracked = trackUpdate(undefined, obj, fieldManagerFor(ctx), ownership(ctx));
   return { code: 201, object: ctx.store.create(ctx.type, tracked, { dryRun }) };
 }
@@ -61,8 +76,15 @@ function current(ctx: HandlerContext): KubeObject {
 }
 
 /** Stores `next` (the full new object) through the right subresource path, tracking ownership by `manager`. */
-function store(ctx: HandlerContext, old: KubeObject, next: KubeObject, manager: string | undefined, dryRun: boolean): KubeObject {
+function store(ctx: HandlerContext, old: KubeObject, input: KubeObject, manager: string | undefined, dryRun: boolean): KubeObject {
   const sub = ctx.info.subresource;
+  const next = clone(input);
+  if (sub !== 'status') {
+    applyDefaults(ctx.type, next);
+    allocate(ctx.store, ctx.type, next, old);
+    validateKind(ctx.type, next, old);
+    validateCustom(ctx.store, ctx.type, next, ctx.info.version);
+  }
   const tracked = manager ? trackUpdate(old, next, manager, ownership(ctx)) : next;
   if (sub === 'status') {
     const opts = tracked.metadata.managedFields ? { dryRun, managedFields: tracked.metadata.managedFields } : { dryRun };
@@ -72,15 +94,15 @@ function store(ctx: HandlerContext, old: KubeObject, next: KubeObject, manager: 
 }
 
 export async function update(ctx: HandlerContext): Promise<WriteResult> {
-  const text = await readBody(ctx.req);
+  const raw = await readRawBody(ctx.req);
   const contentType = String(ctx.req.headers['content-type'] ?? 'application/json');
   const dryRun = isDryRun(ctx.info.query);
   const old = current(ctx);
   if (ctx.info.subresource === 'scale') {
-    const scale = parseDocument(text, contentType) as KubeObject;
+    const scale = parseDocument(raw.toString('utf8'), contentType) as KubeObject;
     return { code: 200, object: toScale(ctx.type, store(ctx, old, fromScale(ctx.type, old, scale), fieldManagerFor(ctx), dryRun)) };
   }
-  const obj = decodeObject(text, contentType, ctx.type, ctx.info.version);
+  const obj = settleFields(ctx, decodeRequestObject(raw, contentType, ctx.type, ctx.info.version), schemaOf(ctx.store, ctx.type, ctx.info.version));
   settleNamespace(ctx, obj);
   checkName(ctx, obj);
   obj.metadata.managedFields = old.metadata.managedFields;
@@ -106,10 +128,11 @@ export async function patch(ctx: HandlerContext): Promise<WriteResult> {
   let patched: unknown;
   if (contentType === 'application/json-patch+json') patched = jsonPatch(base, patchDoc);
   else if (contentType === 'application/merge-patch+json') patched = mergePatch(base, patchDoc);
-  else patched = strategicMergePatch(ctx.type, base, patchDoc);
+  else patched = strategicPatch(ctx.type, ctx.info.version, base, patchDoc);
   if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch produced an object that is not a JSON object');
   let next = patched as KubeObject;
   if (ctx.info.subresource === 'scale') next = fromScale(ctx.type, old, next);
+  else next = settleFields(ctx, next, schemaOf(ctx.store, ctx.type, ctx.info.version));
   next.metadata = next.metadata ?? {};
   if (next.metadata.name !== old.metadata.name) throw badRequest(`the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${ctx.info.name})`);
   if (ctx.type.namespaced && next.metadata.namespace !== old.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -124,20 +147,37 @@ async function apply(ctx: HandlerContext, text: string, force: boolean, dryRun: 
   if (!manager) throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldCause('FieldValueRequired', 'fieldManager', 'is required for apply patch')]);
   const config = decodeObject(text, 'application/yaml', ctx.type, ctx.info.version);
   settleNamespace(ctx, config);
+  rejectUnknownApplyFields(ctx, config, schemaOf(ctx.store, ctx.type, ctx.info.version));
   if (!config.metadata.name) config.metadata.name = ctx.info.name;
   checkName(ctx, config);
   if (config.metadata.managedFields !== undefined) {
     throw badRequest('metadata.managedFields must be nil');
   }
+  if (ctx.type.builtIn) defaultListKeys(config);
   const live = ctx.store.get(ctx.type, ctx.info.namespace, ctx.info.name);
   const own = ownership(ctx);
   if (!live) {
     if (ctx.info.subresource) throw notFound(ctx.type, ctx.info.name);
-    const created = serverSideApply(undefined, config, manager, force, own);
+    const created = clone(serverSideApply(undefined, config, manager, force, own));
+    applyDefaults(ctx.type, created);
+    allocate(ctx.store, ctx.type, created, undefined);
+    validateKind(ctx.type, created);
+    validateCustom(ctx.store, ctx.type, created, ctx.info.version);
     return { code: 201, object: ctx.store.create(ctx.type, created, { dryRun }) };
   }
   const rv = config.metadata.resourceVersion;
   const next = serverSideApply(live, config, manager, force, own);
   next.metadata.resourceVersion = rv ?? live.metadata.resourceVersion;
   return { code: 200, object: store(ctx, live, next, undefined, dryRun) };
+}
+
+/** Server-side apply defaults the keys of associative lists (a port's protocol) before it compares items. */
+function defaultListKeys(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(defaultListKeys);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'ports') defaultPorts(v);
+      defaultListKeys(v);
+    }
+  }
 }

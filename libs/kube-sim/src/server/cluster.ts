@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { PolicyRule } from '../auth/index.js';
 import { Authenticator } from '../auth/index.js';
@@ -10,6 +10,7 @@ import type { Clock } from '../clock/index.js';
 import type { AttachOptions, Controllers } from '../controllers/index.js';
 import { attachSimulation } from '../controllers/index.js';
 import type { FaultRegistry } from '../faults/index.js';
+import type { StoreSnapshot } from '../store/index.js';
 import { ObjectStore } from '../store/index.js';
 import { servingTls } from '../tls/index.js';
 import { listen } from './frontend.js';
@@ -25,6 +26,8 @@ export interface StartClusterOptions {
   adminToken?: string;
   /** Watch history kept for resuming watches (default 1000 events). */
   historyLimit?: number;
+  /** Start from a snapshot file written by `saveSnapshot` instead of an empty cluster. */
+  snapshotFile?: string;
   /**
    * The built-in controllers (Deployment -> ReplicaSet -> Pods, Jobs, volumes, ...) and fault injection, on the
    * cluster's clock. Default on; `false` for a bare API server whose objects only change when a client writes.
@@ -54,8 +57,15 @@ export interface SimulatedCluster {
   readonly faults?: FaultRegistry;
   kubeconfig(opts?: KubeconfigOptions): string;
   writeKubeconfig(path: string, opts?: KubeconfigOptions): Promise<void>;
+  /** Writes the cluster's objects (JSON) to `path`; `startCluster({ snapshotFile })` restores them. */
+  saveSnapshot(path: string): Promise<void>;
   /** Allows `token` what `rules` say (RBAC PolicyRule, plus optional `namespaces`); creates the user on first grant. */
   grant(token: string, rules: PolicyRule[], opts?: { user?: string }): void;
+  /**
+   * Issues a new token for a user or a ServiceAccount whose rights come from the cluster's RBAC objects (Role,
+   * ClusterRole and their bindings), like a real cluster's ServiceAccount token. Grants may add to them.
+   */
+  createToken(identity: { user: string; groups?: string[] } | { serviceAccount: { namespace: string; name: string } }): string;
   /** Forgets a token: later requests with it get 401. */
   revoke(token: string): void;
   /** Runs `fn` before each request; it may answer an error (e.g. 503) or delay it. Returns a remover. */
@@ -73,6 +83,8 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Simu
   if (opts.clock) storeOpts.clock = opts.clock;
   if (opts.historyLimit) storeOpts.historyLimit = opts.historyLimit;
   const store = new ObjectStore(storeOpts);
+  if (opts.snapshotFile) store.restore(parseSnapshot(await readFile(opts.snapshotFile, 'utf8'), opts.snapshotFile));
+  else bootstrapRbac(store);
   const auth = new Authenticator();
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
   auth.addAdmin(adminToken);
@@ -108,8 +120,17 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Simu
     clock: store.clock,
     kubeconfig,
     writeKubeconfig: (path, k) => writeFile(path, kubeconfig(k), { mode: 0o600 }),
+    saveSnapshot: (path) => writeFile(path, JSON.stringify(store.snapshot()), { mode: 0o600 }),
     grant: (token, rules, g) => void auth.grant(token, rules, g?.user),
     revoke: (token) => auth.revoke(token),
+    createToken: (identity) => {
+      const token = randomBytes(24).toString('base64url');
+      if ('serviceAccount' in identity) {
+        const { namespace, name: sa } = identity.serviceAccount;
+        auth.issue(token, `system:serviceaccount:${namespace}:${sa}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`]);
+      } else auth.issue(token, identity.user, identity.groups ?? []);
+      return token;
+    },
     intercept: (fn) => {
       interceptors.add(fn);
       return () => interceptors.delete(fn);
@@ -125,4 +146,29 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Simu
   const simulation = opts.controllers === false ? undefined : attachSimulation(cluster, opts.controllers ?? {});
   if (!simulation) return cluster;
   return Object.assign(cluster, { controllers: simulation.controllers, faults: simulation.faults });
+}
+
+function parseSnapshot(text: string, path: string): StoreSnapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not a snapshot: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const snap = value as Partial<StoreSnapshot>;
+  if (typeof snap?.resourceVersion !== 'number' || !Array.isArray(snap.objects)) throw new Error(`${path}: not a snapshot: expected { resourceVersion, objects }`);
+  return snap as StoreSnapshot;
+}
+
+/** The bootstrap ClusterRole that charts and people bind to for full access. */
+function bootstrapRbac(store: ObjectStore): void {
+  store.create({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles' }, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'cluster-admin', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' }, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' } },
+    rules: [
+      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+      { nonResourceURLs: ['*'], verbs: ['*'] },
+    ],
+  });
 }

@@ -3,8 +3,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator, User } from '../auth/index.js';
-import { allowed, forbiddenFor, isPublicPath } from '../auth/index.js';
-import { decodeAccessReview } from '../auth/protobuf.js';
+import { forbiddenFor, isPublicPath } from '../auth/index.js';
+import { can } from '../auth/rbac.js';
+import { decodeAccessReview } from '../protobuf/index.js';
 import { selfSubjectAccessReview } from '../auth/review.js';
 import { AGGREGATED_CONTENT_TYPE, aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, findGroup, wantsAggregated } from '../discovery/index.js';
 import { openApiV2, openApiV3 } from '../discovery/openapi.js';
@@ -75,19 +76,19 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
   if (path === '/version') return sendJson(res, 200, VERSION_INFO);
   const user = state.auth.authenticate(req.headers.authorization);
   if (!info.isResourceRequest) {
-    if (!isPublicPath(path) && !allowed(user, { verb: info.verb, isResourceRequest: false, path, group: '', resource: '', subresource: '', name: '' })) {
+    if (!isPublicPath(path) && !can(state.store, user, { verb: info.verb, isResourceRequest: false, path, group: '', resource: '', subresource: '', name: '' })) {
       throw forbiddenFor(user, { verb: (req.method ?? 'get').toLowerCase(), isResourceRequest: false, path, group: '', resource: '', subresource: '', name: '' });
     }
     return serveNonResource(state, req, res, path);
   }
-  authorize(user, info);
+  authorize(state.store, user, info);
   const type = state.store.types.get(info.group, info.resource);
   if (!type || !type.versions.includes(info.version)) throw notServed();
   if (type.group === 'authorization.k8s.io' && type.resource === 'selfsubjectaccessreviews') {
     if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const contentType = String(req.headers['content-type'] ?? 'application/json');
     const body = /protobuf/.test(contentType) ? decodeAccessReview(await readRawBody(req)) : parseDocument(await readBody(req), contentType);
-    return sendJson(res, 201, selfSubjectAccessReview(user, body));
+    return sendJson(res, 201, selfSubjectAccessReview(state.store, user, body));
   }
   if (!type.namespaced && info.namespace !== undefined) throw notServed();
   if (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb)) {
@@ -131,10 +132,10 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
   }
 }
 
-function authorize(user: User, info: RequestInfo): void {
+function authorize(store: ObjectStore, user: User, info: RequestInfo): void {
   const attrs = { verb: info.verb, isResourceRequest: true, path: info.path, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
   if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews') return;
-  if (!allowed(user, attrs)) throw forbiddenFor(user, attrs);
+  if (!can(store, user, attrs)) throw forbiddenFor(user, attrs);
 }
 
 function serveNonResource(state: RouterState, req: IncomingMessage, res: ServerResponse, path: string): void {

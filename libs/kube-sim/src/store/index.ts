@@ -33,7 +33,7 @@ import type { LabelSelector } from '../selectors/index.js';
 import { matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors/index.js';
 import type { KubeObject, ManagedFieldsEntry, ResourceType, TypeRef } from '../types/index.js';
 import { TypeRegistry, groupVersion, parseApiVersion, typeKey } from '../types/index.js';
-import { installCrdSupport } from '../crd/index.js';
+import { installCrdSupport, typeFromCrd } from '../crd/index.js';
 import { clone, deepEqual, deepFreeze, generateName, specOf, validateMeta } from './meta.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -95,6 +95,11 @@ export interface ListResult {
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
+}
+
+export interface StoreSnapshot {
+  resourceVersion: number;
+  objects: { group: string; resource: string; object: KubeObject }[];
 }
 
 export interface StoreOptions {
@@ -294,6 +299,35 @@ export class ObjectStore {
     }
     (this.listeners ??= new Set()).add(listener);
     return () => this.listeners?.delete(listener);
+  }
+
+  /** The whole state as plain JSON (objects and the resourceVersion counter), e.g. to write to a file. */
+  snapshot(): StoreSnapshot {
+    return { resourceVersion: this.rv, objects: [...this.objects()].map(({ type, object }) => ({ group: type.group, resource: type.resource, object })) };
+  }
+
+  /**
+   * Replaces the whole state with a snapshot (no watch events; history starts empty, so older watches get 410).
+   * CRDs in the snapshot are served again before their custom resources are loaded.
+   */
+  restore(snap: StoreSnapshot): void {
+    this.buckets.clear();
+    this.history = undefined;
+    this.compactedRv = snap.resourceVersion;
+    this.rv = snap.resourceVersion;
+    const crds = snap.objects.filter((o) => o.group === 'apiextensions.k8s.io' && o.resource === 'customresourcedefinitions');
+    for (const c of crds) {
+      const t = typeFromCrd(c.object);
+      if (t) this.types.add(t);
+    }
+    for (const { group, resource, object } of snap.objects) {
+      const t = this.types.get(group, resource);
+      if (!t) throw badRequest(`snapshot holds ${resource}.${group}, which this cluster does not serve`);
+      const key = typeKey(group, resource);
+      let bucket = this.buckets.get(key);
+      if (!bucket) this.buckets.set(key, (bucket = new Map()));
+      bucket.set(objKey(t, object.metadata.namespace, object.metadata.name!), deepFreeze(clone(object)));
+    }
   }
 
   /** Every stored object, for snapshots. */

@@ -68,10 +68,12 @@ export function watch(ctx: HandlerContext): void {
   };
 
   let stop: () => void = () => {};
-  const timers: CancelTimer[] = [];
+  let cancelBookmark: CancelTimer = () => {};
+  let cancelTimeout: CancelTimer = () => {};
   const finish = (): void => {
     stop();
-    for (const t of timers) t();
+    cancelBookmark();
+    cancelTimeout();
     if (!res.writableEnded) res.end();
   };
   req.on('close', finish);
@@ -95,15 +97,13 @@ export function watch(ctx: HandlerContext): void {
 
   if (bookmarks) {
     const arm = (): void => {
-      timers.push(
-        store.clock.after(BOOKMARK_INTERVAL_MS, () => {
-          bookmark();
-          arm();
-        }),
-      );
+      cancelBookmark = store.clock.after(BOOKMARK_INTERVAL_MS, () => {
+        bookmark();
+        arm();
+      });
     };
     arm();
   }
   const timeout = Number(q.get('timeoutSeconds') ?? '');
-  if (Number.isFinite(timeout) && timeout > 0) timers.push(store.clock.after(timeout * 1000, finish));
+  if (Number.isFinite(timeout) && timeout > 0) cancelTimeout = store.clock.after(timeout * 1000, finish);
 }

@@ -26,7 +26,8 @@ export function splitPath(path: string): string[] {
     } else cur += ch;
   }
   out.push(cur);
-  return out.map((s) => (s.endsWith('[]') ? s.slice(0, -2) : s)).filter((s) => s !== '');
+  // A trailing "[]" marks a list field: walked element by element, never created.
+  return out.filter((s) => s !== '');
 }
 
 export function spec(path: string, kind?: string, opts: { group?: string; version?: string; create?: boolean } = {}): FieldSpec {
@@ -58,13 +59,15 @@ export function visitPath(root: JsonObject, path: readonly string[], create: boo
       return;
     }
     if (!isObject(node)) return;
-    const key = path[i] as string;
+    const seg = path[i] as string;
+    const isList = seg.endsWith('[]');
+    const key = isList ? seg.slice(0, -2) : seg;
     if (i === path.length - 1) {
-      if (key in node || canCreate) visit(node, key);
+      if (key in node || (canCreate && !isList)) visit(node, key);
       return;
     }
     let next = node[key];
-    if ((next === undefined || next === null) && canCreate) {
+    if ((next === undefined || next === null) && canCreate && !isList) {
       next = {};
       node[key] = next;
     }

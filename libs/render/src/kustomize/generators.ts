@@ -2,7 +2,7 @@
 import { RenderError } from '../errors.js';
 import { isObject } from '../objects.js';
 import type { Resource } from '../resource.js';
-import { newResource, nsOf } from '../resource.js';
+import { newResource } from '../resource.js';
 import { basename, joinInside } from '../tree/paths.js';
 import type { JsonObject, KubeObject } from '../types.js';
 import type { BuildContext } from './build.js';
@@ -123,11 +123,11 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
       const obj = makeObject(kind, g, collect(ctx, g, dir, k.file), opts);
       const behavior = g.behavior ?? 'create';
       const ns = g.namespace ?? '';
-      const existing = resources.filter(
-        (r) => r.obj.kind === kind && r.names.includes(g.name) && (ns === '' ? true : r.namespaces.includes(ns)),
-      );
+      const eff = (n: string): string => (n === '' ? 'default' : n);
+      // Matched by any id the object has had (original or current name and namespace), as kustomize does.
+      const existing = resources.filter((r) => r.obj.kind === kind && r.names.includes(g.name) && r.namespaces.some((n) => eff(n) === eff(ns)));
       if (behavior === 'create') {
-        const clash = existing.find((r) => r.obj.metadata.name === g.name && nsOf(r.obj) === ns);
+        const clash = existing[0];
         if (clash !== undefined) {
           throw new RenderError('InvalidArgument', `${kind} "${g.name}" already exists (from ${clash.origin.file}); use behavior merge or replace`, { file: k.file });
         }

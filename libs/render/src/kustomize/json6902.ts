@@ -1,6 +1,6 @@
 // RFC 6902 JSON Patch over JSON values (add, remove, replace, move, copy, test), with errors naming the operation.
 import { RenderError } from '../errors.js';
-import { deepClone, isObject } from '../objects.js';
+import { deepClone, isObject, valueKey } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 
 export interface Operation {
@@ -92,7 +92,7 @@ export function applyJsonPatch(target: JsonObject, ops: Operation[], file: strin
           doc = add(doc, o.path, deepClone(get(doc, o.from ?? '', file)), file);
           break;
         case 'test':
-          if (JSON.stringify(get(doc, o.path, file)) !== JSON.stringify(o.value ?? null)) {
+          if (valueKey(get(doc, o.path, file)) !== valueKey(o.value ?? null)) {
             throw new RenderError('FailedPrecondition', `test failed`, { file });
           }
           break;

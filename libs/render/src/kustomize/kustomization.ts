@@ -295,6 +295,9 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   if (nsfx !== undefined && nsfx !== '') k.nameSuffix = nsfx;
   const go = generatorOptions(f, v.generatorOptions, 'generatorOptions');
   if (go !== undefined) k.generatorOptions = go;
+  if (f.strList(v.buildMetadata, 'buildMetadata').length > 0) {
+    throw new RenderError('Unimplemented', 'buildMetadata is not supported by the built-in engine; use the external engine', { file, line: f.line });
+  }
   const so = f.obj(v.sortOptions, 'sortOptions');
   if (so !== undefined) {
     const order = f.str(so.order, 'sortOptions.order');

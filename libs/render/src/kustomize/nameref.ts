@@ -18,14 +18,19 @@ function isTarget(r: Resource, ref: NameReference): boolean {
   return true;
 }
 
+const effective = (ns: string): string => (ns === '' ? 'default' : ns);
+
 function pick(referrer: Resource, candidates: Resource[], oldName: string, namespace: string | undefined): Resource | undefined {
   let found = candidates.filter((c) => c.names.includes(oldName));
   if (found.length === 0) return undefined;
   const targetNamespaced = !CLUSTER_SCOPED_KINDS.has(found[0]?.obj.kind ?? '');
   if (targetNamespaced) {
-    const ns = namespace ?? nsOf(referrer.obj);
-    const sameNs = found.filter((c) => nsOf(c.obj) === ns || c.namespaces.includes(ns));
-    if (!CLUSTER_SCOPED_KINDS.has(referrer.obj.kind) || namespace !== undefined) found = sameNs;
+    if (namespace !== undefined) {
+      found = found.filter((c) => c.namespaces.some((n) => effective(n) === effective(namespace)));
+    } else if (!CLUSTER_SCOPED_KINDS.has(referrer.obj.kind)) {
+      const ns = nsOf(referrer.obj);
+      found = found.filter((c) => nsOf(c.obj) === ns || c.namespaces.includes(ns));
+    }
   }
   if (found.length <= 1) return found[0];
   const same = found.filter((c) => c.prefixes.join() === referrer.prefixes.join() && c.suffixes.join() === referrer.suffixes.join());
@@ -63,14 +68,17 @@ function fixObjectRef(referrer: Resource, targets: Resource[], o: JsonObject): v
   if (typeof o.kind === 'string' && o.kind !== targets[0]?.obj.kind) return;
   const ns = typeof o.namespace === 'string' ? o.namespace : undefined;
   const t = pick(referrer, targets, o.name, ns);
-  if (t !== undefined) o.name = t.obj.metadata.name;
+  if (t === undefined) return;
+  o.name = t.obj.metadata.name;
+  const targetNs = nsOf(t.obj);
+  if (targetNs !== '' && !CLUSTER_SCOPED_KINDS.has(t.obj.kind)) o.namespace = targetNs;
 }
 
 export function fixNameReferences(resources: Resource[]): void {
   for (const ref of NAME_REFERENCES) {
     const targets = resources.filter((r) => isTarget(r, ref));
     if (targets.length === 0) continue;
-    if (!targets.some((t) => t.names.length > 1)) continue;
+    if (!targets.some((t) => t.names.length > 1 || t.namespaces.length > 1)) continue;
     for (const referrer of resources) {
       applySpecs(referrer.obj, ref.referrers, (parent, key) => fixValue(referrer, targets, parent, key));
     }

@@ -74,10 +74,11 @@ function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: s
     throw new RenderError('InvalidArgument', `patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file });
   }
   const oldName = r.obj.metadata.name;
+  const newName = md.name;
   replaceAt(resources, r, merged as KubeObject);
-  if (md.name !== oldName) {
+  if (newName !== oldName) {
     r.obj.metadata.name = oldName;
-    setName(r, md.name);
+    setName(r, newName);
   }
 }
 
@@ -113,10 +114,14 @@ function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry,
     for (const r of targets) {
       const oldName = r.obj.metadata.name;
       const next = applyJsonPatch(r.obj, ops, patch.file) as KubeObject;
+      const newName = isObject(next.metadata) ? next.metadata.name : undefined;
+      if (typeof newName !== 'string' || typeof next.kind !== 'string' || typeof next.apiVersion !== 'string') {
+        throw new RenderError('InvalidArgument', `JSON patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file: patch.file });
+      }
       replaceAt(resources, r, next);
-      if (typeof next.metadata?.name === 'string' && next.metadata.name !== oldName) {
+      if (newName !== oldName) {
         r.obj.metadata.name = oldName;
-        setName(r, next.metadata.name);
+        setName(r, newName);
       }
     }
     return;

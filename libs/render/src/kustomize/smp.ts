@@ -1,6 +1,6 @@
 // Strategic merge as kustomize's kyaml merge2 applies it: maps merged, null deletes, lists merged by the Kubernetes patch
 // merge key for built-in types (inferred from associative keys for other kinds), $patch: delete/replace honoured.
-import { isObject, deepClone } from '../objects.js';
+import { isObject, deepClone, valueKey } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 
 /** Patch merge keys of built-in list fields, by field name ("ports" depends on the kind). */
@@ -54,7 +54,7 @@ function stripDirectives(v: JsonValue): JsonValue {
 }
 
 function sameKey(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  return a !== undefined && b !== undefined && valueKey(a) === valueKey(b);
 }
 
 /**
@@ -62,9 +62,13 @@ function sameKey(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
  * the keys only the original has, each element merged in place; `$patch: delete` drops the element.
  */
 function mergeList(field: string, dest: JsonValue[], src: JsonValue[], ctx: MergeContext): JsonValue[] {
+  // A bare {$patch: replace} element means: the patch's elements replace the whole list.
+  if (src.some((e) => isObject(e) && e[DIRECTIVE] === 'replace' && Object.keys(e).length === 1)) {
+    return stripDirectives(src.filter((e) => !(isObject(e) && e[DIRECTIVE] === 'replace' && Object.keys(e).length === 1))) as JsonValue[];
+  }
   const key = mergeKeyFor(field, ctx);
   if (key === undefined) return stripDirectives(src) as JsonValue[];
-  const keyOf = (e: JsonValue): string | undefined => (isObject(e) && e[key] !== undefined && e[key] !== null ? JSON.stringify(e[key]) : undefined);
+  const keyOf = (e: JsonValue): string | undefined => (isObject(e) && e[key] !== undefined && e[key] !== null ? valueKey(e[key]) : undefined);
   const order: string[] = [];
   const seen = new Set<string>();
   for (const e of [...src, ...dest]) {

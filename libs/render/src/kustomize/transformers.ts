@@ -2,7 +2,8 @@
 // JSON 6902 patches, replicas, images.
 import { isObject } from '../objects.js';
 import type { Resource } from '../resource.js';
-import { setName, setNamespace } from '../resource.js';
+import { describe, nsOf, setName, setNamespace } from '../resource.js';
+import { RenderError } from '../errors.js';
 import type { JsonObject } from '../types.js';
 import type { BuildContext } from './build.js';
 import { applySpecs, spec } from './fieldspec.js';
@@ -15,7 +16,10 @@ import { applyImages } from './images.js';
 export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
   applyStrategicMergePatches(ctx, k, dir, resources);
   applyPatches(ctx, k, dir, resources);
-  if (k.namespace !== undefined) applyNamespace(resources, k.namespace);
+  if (k.namespace !== undefined) {
+    applyNamespace(resources, k.namespace);
+    checkUniqueIds(resources, 'namespace transformation', k.file);
+  }
   if (k.namePrefix !== undefined || k.nameSuffix !== undefined) applyPrefixSuffix(resources, k.namePrefix ?? '', k.nameSuffix ?? '');
   for (const entry of k.labels) {
     let specs: FieldSpec[] = (entry.fields ?? []).map((f) => spec(f.path, f.kind, { ...optional(f) }));
@@ -29,8 +33,20 @@ export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string
   if (Object.keys(k.commonLabels).length > 0) applyMapEntries(resources, k.commonLabels, COMMON_LABEL_SPECS);
   if (Object.keys(k.commonAnnotations).length > 0) applyMapEntries(resources, k.commonAnnotations, COMMON_ANNOTATION_SPECS);
   applyJson6902Patches(ctx, k, dir, resources);
-  for (const r of k.replicas) applyReplicas(resources, r.name, r.count);
+  for (const r of k.replicas) applyReplicas(resources, r.name, r.count, k.file);
   if (k.images.length > 0) applyImages(resources, k.images);
+}
+
+function checkUniqueIds(resources: Resource[], what: string, file: string): void {
+  const seen = new Map<string, Resource>();
+  for (const r of resources) {
+    const id = `${r.obj.apiVersion}|${r.obj.kind}|${nsOf(r.obj)}|${r.obj.metadata.name}`;
+    const other = seen.get(id);
+    if (other !== undefined) {
+      throw new RenderError('InvalidArgument', `${what} produces ID conflict: ${describe(r)} from ${other.origin.file} and ${r.origin.file}`, { file });
+    }
+    seen.set(id, r);
+  }
 }
 
 function optional(f: { group?: string; version?: string; create?: boolean }): { group?: string; version?: string; create?: boolean } {
@@ -47,42 +63,25 @@ function isClusterScoped(r: Resource): boolean {
 
 function applyNamespace(resources: Resource[], namespace: string): void {
   for (const r of resources) {
-    if (isClusterScoped(r)) {
-      if (r.obj.kind === 'ClusterRoleBinding' || r.obj.kind === 'RoleBinding') fixSubjects(r, namespace);
-      if (r.obj.kind === 'ValidatingWebhookConfiguration' || r.obj.kind === 'MutatingWebhookConfiguration') fixWebhooks(r, namespace);
-      if (r.obj.kind === 'APIService') fixNested(r.obj, ['spec', 'service'], namespace);
-      if (r.obj.kind === 'CustomResourceDefinition') fixNested(r.obj, ['spec', 'conversion', 'webhook', 'clientConfig', 'service'], namespace);
-      continue;
-    }
-    setNamespace(r, namespace);
-    if (r.obj.kind === 'RoleBinding') fixSubjects(r, namespace);
+    // kustomize's namespace field specs include metadata/name of Namespace objects.
+    if (r.obj.kind === 'Namespace' && r.obj.apiVersion === 'v1') setName(r, namespace);
+    // References carrying a namespace (RBAC subjects, webhook services) follow their target in nameref.ts; these two
+    // service references are namespace field specs of their own.
+    if (r.obj.kind === 'APIService') setExisting(r.obj, ['spec', 'service', 'namespace'], namespace);
+    if (r.obj.kind === 'CustomResourceDefinition') setExisting(r.obj, ['spec', 'conversion', 'webhook', 'clientConfig', 'service', 'namespace'], namespace);
+    if (!isClusterScoped(r)) setNamespace(r, namespace);
   }
 }
 
-/** Subjects that are ServiceAccounts in the "default" namespace (or none) move with the namespace, as kustomize's defaultOnly mode. */
-function fixSubjects(r: Resource, namespace: string): void {
-  const subjects = r.obj.subjects;
-  if (!Array.isArray(subjects)) return;
-  for (const s of subjects) {
-    if (!isObject(s) || s.kind !== 'ServiceAccount') continue;
-    if (s.namespace === undefined || s.namespace === null || s.namespace === '' || s.namespace === 'default') s.namespace = namespace;
-  }
-}
-
-function fixWebhooks(r: Resource, namespace: string): void {
-  const hooks = r.obj.webhooks;
-  if (!Array.isArray(hooks)) return;
-  for (const h of hooks) if (isObject(h)) fixNested(h, ['clientConfig', 'service'], namespace);
-}
-
-function fixNested(o: JsonObject, path: string[], namespace: string): void {
+function setExisting(o: JsonObject, path: string[], value: string): void {
   let cur: JsonObject = o;
-  for (const p of path) {
+  for (const p of path.slice(0, -1)) {
     const next = cur[p];
     if (!isObject(next)) return;
     cur = next;
   }
-  cur.namespace = namespace;
+  const last = path[path.length - 1] as string;
+  if (last in cur) cur[last] = value;
 }
 
 /** Kinds whose names kustomize never prefixes: they are API definitions, not instances. */
@@ -111,12 +110,17 @@ function applyMapEntries(resources: Resource[], pairs: Record<string, string>, s
   }
 }
 
-function applyReplicas(resources: Resource[], name: string, count: number): void {
+function applyReplicas(resources: Resource[], name: string, count: number, file: string): void {
+  let found = false;
   for (const r of resources) {
     if (!r.names.includes(name)) continue;
     applySpecs(r.obj, REPLICA_SPECS, (parent, key) => {
       parent[key] = count;
+      found = true;
     });
+  }
+  if (!found) {
+    throw new RenderError('NotFound', `replicas: no Deployment, StatefulSet, ReplicaSet or ReplicationController is named "${name}"`, { file });
   }
 }
 

@@ -104,7 +104,20 @@ describe('plan', () => {
     expect(result.message).toMatch(/no cluster matches/);
   });
 
-  it('announces the start of a Pending promotion', () => {
+  it('starts a Pending promotion by writing the commit into every target desired state', () => {
+    const pending = promotion('Pending');
+    const fresh = { ...pending, targets: pending.targets.map((t) => ({ ...t, generation: null })) };
+    // Even statuses that look finished do not count before the commit has been written.
+    const result = plan(fresh, new Map([['id-eu', healthy(99)]]), now);
+    expect(result).toEqual({
+      state: 'Progressing',
+      message: 'rolling out c0ffee0 to 3 clusters (eu, us, ap)',
+      actions: [{ type: 'WriteDesiredState', clusterIds: ['id-eu', 'id-us', 'id-ap'] }],
+      events: [{ at: now, type: 'Started', reason: 'rolling out c0ffee0 to 3 clusters (eu, us, ap)' }],
+    });
+  });
+
+  it('announces a Pending promotion whose targets are already written', () => {
     const result = plan(promotion('Pending'), new Map(), now);
     expect(result.state).toBe('Progressing');
     expect(result.events.map((e) => e.type)).toEqual(['Progressing']);
@@ -112,7 +125,7 @@ describe('plan', () => {
 
   it.each(['Succeeded', 'Failed', 'Superseded', 'Aborted', 'RolledBack'] as const)('never moves a %s promotion', (state) => {
     const all = new Map([['id-eu', reported(5, 'Failed', 'Degraded', C, 'x')]]);
-    expect(plan(promotion(state), all, now)).toEqual({ state, message: '', events: [] });
+    expect(plan(promotion(state), all, now)).toEqual({ state, message: '', actions: [], events: [] });
   });
 });
 
@@ -131,12 +144,14 @@ describe('plan (properties)', () => {
 
   it('never reports Succeeded unless every target reported Synced and Healthy at its generation and the commit', () => {
     fc.assert(
-      fc.property(fc.array(statusArb, { minLength: 1, maxLength: 8 }), (reports) => {
-        const p = promotion('Progressing', reports.map((_, i) => `c${i}`));
+      fc.property(fc.array(statusArb, { minLength: 1, maxLength: 8 }), fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (reports, unwritten) => {
+        const base = promotion('Progressing', reports.map((_, i) => `c${i}`));
+        // Some targets may not have had the commit written into their desired state yet.
+        const p = { ...base, targets: base.targets.map((t, i) => (unwritten[i] ? { ...t, generation: null } : t)) };
         const statuses = new Map<string, ReportedStatus>();
         reports.forEach((r, i) => {
           const target = p.targets[i]!;
-          if (r) statuses.set(target.clusterId, reported(target.generation + r.generationDelta, r.sync, r.health, r.sameCommit ? C : OLD));
+          if (r) statuses.set(target.clusterId, reported((target.generation ?? 0) + r.generationDelta, r.sync, r.health, r.sameCommit ? C : OLD));
         });
         const result = plan(p, statuses, now);
         const allDone = p.targets.every((t) => {
@@ -158,11 +173,12 @@ describe('plan (properties)', () => {
         const p = promotion('Progressing', reports.map((_, i) => `c${i}`));
         const statuses = new Map<string, ReportedStatus>();
         reports.forEach((r, i) => {
-          if (r) statuses.set(p.targets[i]!.clusterId, reported(p.targets[i]!.generation + r.generationDelta, r.sync, r.health));
+          if (r) statuses.set(p.targets[i]!.clusterId, reported((p.targets[i]!.generation ?? 0) + r.generationDelta, r.sync, r.health));
         });
         const first = plan(p, statuses, now);
         expect(plan(p, statuses, now)).toEqual(first);
         expect(first.events.length > 0).toBe(first.state !== 'Progressing');
+        expect(first.actions).toEqual([]);
       }),
     );
   });

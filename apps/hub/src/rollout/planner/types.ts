@@ -23,8 +23,16 @@ export type HealthState = 'Unknown' | 'Healthy' | 'Progressing' | 'Degraded' | '
 export interface PlannedTarget {
   clusterId: string;
   clusterName: string;
-  generation: number;
+  /** Null until the driver has written the commit into the cluster's desired state (a WriteDesiredState action). */
+  generation: number | null;
 }
+
+/** What the driver must do, in the same transaction that persists the step. */
+export type PlannedAction = {
+  /** Pin the promotion's commit in these clusters' desired state and record the generation that carries it. */
+  type: 'WriteDesiredState';
+  clusterIds: string[];
+};
 
 export interface PlannedPromotion {
   id: string;
@@ -56,6 +64,7 @@ export interface PromotionEvent {
 export interface PlanResult {
   state: PromotionState;
   message: string;
+  actions: PlannedAction[];
   /** Decisions taken in this step, to append; empty when nothing changed. */
   events: PromotionEvent[];
 }

@@ -111,7 +111,8 @@ export const promotionTargets = pgTable(
       .notNull()
       .references(() => clusters.id, { onDelete: 'cascade' }),
     clusterName: text('cluster_name').notNull(),
-    generation: bigint('generation', { mode: 'number' }).notNull(),
+    /** Null until the driver has written the commit into the cluster's desired state. */
+    generation: bigint('generation', { mode: 'number' }),
   },
   (t) => [primaryKey({ columns: [t.promotionId, t.clusterId] })],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "promotion_targets" ALTER COLUMN "generation" DROP NOT NULL;
