@@ -96,6 +96,22 @@ describe('FleetService over gRPC', () => {
   });
 });
 
+describe('AgentService errors through the same mapping', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(() => t.close());
+
+  it('answers a second registration of a live cluster name with ALREADY_EXISTS (Conflict)', async () => {
+    await t.register('eu-1');
+    const error = await failure(t.register('eu-1'));
+    expect(error.code).toBe(grpc.status.ALREADY_EXISTS);
+    expect(flotillaCodeOf(error.metadata)).toBe('Conflict');
+    expect(error.details).toMatch(/eu-1/);
+  });
+});
+
 describe('FleetService over TLS from the self-signed CA', () => {
   let t: TestHub;
   beforeAll(async () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '@flotilla/testkit';
 import { startTestHub } from './support/hub.js';
 
 const bin = fileURLToPath(new URL('../bin/flotilla-hub.mjs', import.meta.url));
@@ -33,6 +34,32 @@ describe('startHub', () => {
     await t.hub.close();
     expect(await refused(httpPort)).toBe(true);
     expect(await refused(grpcPort)).toBe(true);
+  }, 120_000);
+});
+
+describe('startHub on PostgreSQL', () => {
+  it('migrates the database, creates the admin token once and serves the API', async () => {
+    const database = await createTestDatabase();
+    try {
+      const first = await startTestHub({ databaseUrl: database.url });
+      try {
+        expect(first.hub.store.driver).toBe('postgres');
+        const created = await first.rest('POST', '/api/v1/registration-tokens', { body: { maxUses: 1 } });
+        expect(created.status).toBe(201);
+      } finally {
+        await first.close();
+      }
+      const second = await startTestHub({ databaseUrl: database.url });
+      try {
+        expect(second.hub.adminToken).toBeUndefined();
+        const listed = await second.rest('GET', '/api/v1/registration-tokens', { token: first.admin });
+        expect((listed.body as { tokens: unknown[] }).tokens).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.drop();
+    }
   }, 120_000);
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuth } from '../src/auth/index.js';
 import { startTestHub } from './support/hub.js';
 import type { TestHub } from './support/hub.js';
 
@@ -132,7 +133,6 @@ describe('REST API', () => {
     const credential = await t.register('doomed', { env: 'dev' });
     const reply = await t.rest('POST', '/api/v1/clusters/doomed/revoke');
     expect(reply.body).toMatchObject({ cluster: { name: 'doomed', revoked: true } });
-    const { createAuth } = await import('../src/auth/index.js');
     const auth = createAuth({ db: t.hub.store });
     await expect(auth.verifyClusterCredential(credential)).rejects.toThrow(/was revoked/);
   });

@@ -52,6 +52,9 @@ const CASES: Case[] = [
   { name: 'changing an immutable selector', method: 'PATCH', path: `${DEPLOYS}/dup`, body: '{"spec":{"selector":{"matchLabels":{"a":"c"}},"template":{"metadata":{"labels":{"a":"c"}}}}}', contentType: 'application/merge-patch+json', status: 422, reason: 'Invalid', message: /spec.selector: Invalid value: .*: field is immutable/, field: 'spec.selector' },
   { name: 'unknown field under fieldValidation=Strict', method: 'POST', path: `${DEPLOYS}?fieldValidation=Strict`, body: deploy({}, { name: 'typo', lables: {} }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "metadata.lables"' },
   { name: 'unknown field in a server-side apply', method: 'PATCH', path: `${DEPLOYS}/typo?fieldManager=m`, body: deploy({ spec: { replicass: 1 } }, { name: 'typo' }), contentType: 'application/apply-patch+yaml', status: 400, reason: 'BadRequest', message: 'failed to create typed patch object (default/typo; apps/v1, Kind=Deployment): .spec.replicass: field not declared in schema' },
+  { name: 'custom resource breaking its schema', method: 'POST', path: '/apis/example.com/v1/namespaces/default/things', body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { size: 'big', mode: 'slow' } }), contentType: 'application/json', status: 422, reason: 'Invalid', message: 'Thing.example.com "t" is invalid: [spec.size: Invalid value: "string": spec.size in body must be of type integer: "string", spec.mode: Unsupported value: "slow": supported values: "fast", "safe"]', field: 'spec.size' },
+  { name: 'custom resource missing a required field', method: 'POST', path: '/apis/example.com/v1/namespaces/default/things', body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: {} }), contentType: 'application/json', status: 422, reason: 'Invalid', message: 'Thing.example.com "t" is invalid: spec.size: Required value', field: 'spec.size' },
+  { name: 'CRD whose name is not plural.group', method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'wrong.example.com' }, spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gizmos', kind: 'Gizmo' }, versions: [{ name: 'v1', served: true, storage: true }] } }), contentType: 'application/json', status: 422, reason: 'Invalid', field: 'metadata.name' },
 ];
 
 describe('bad input', () => {
@@ -63,6 +66,13 @@ describe('bad input', () => {
       kind: 'CustomResourceDefinition',
       metadata: { name: 'widgets.example.com' },
       spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    });
+    const typed = { type: 'object', properties: { spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 }, mode: { type: 'string', enum: ['fast', 'safe'] } } } } };
+    cluster.store.create({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'things.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'things', kind: 'Thing' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: typed } }] },
     });
     const created = await http(cluster, 'POST', DEPLOYS, { body: deploy({}, { name: 'dup' }), contentType: 'application/json' });
     expect(created.status).toBe(201);

@@ -4,7 +4,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedCluster } from '../src/index.js';
-import { startCluster } from '../src/index.js';
+import { FakeClock, startCluster } from '../src/index.js';
 
 function deployment(name: string, replicas: number, labels: Record<string, string> = {}): k8s.KubernetesObject & { spec: unknown } {
   return {
@@ -19,9 +19,10 @@ describe('@kubernetes/client-node against the simulator', () => {
   let cluster: SimulatedCluster;
   let kc: k8s.KubeConfig;
   let api: k8s.KubernetesObjectApi;
+  const clock = new FakeClock();
 
   beforeAll(async () => {
-    cluster = await startCluster({ name: 'client-node', controllers: false });
+    cluster = await startCluster({ name: 'client-node', controllers: false, clock });
     kc = new k8s.KubeConfig();
     kc.loadFromString(cluster.kubeconfig());
     api = k8s.KubernetesObjectApi.makeApiClient(kc);
@@ -34,6 +35,7 @@ describe('@kubernetes/client-node against the simulator', () => {
     const created = await apply(deployment('web', 2, { 'flotilla.io/app': 'shop' }));
     expect(created.metadata?.managedFields?.map((m) => [m.manager, m.operation])).toEqual([['flotilla-agent', 'Apply']]);
     expect((created as unknown as { metadata: { generation: number } }).metadata.generation).toBe(1);
+    clock.advance(5_000);
     const again = await apply(deployment('web', 2, { 'flotilla.io/app': 'shop' }));
     expect(again.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
   });

@@ -39,6 +39,18 @@ describe('object faults show up in status the way real controllers show them', (
     expect(condition(sim.get('Deployment', 'web'), 'Available')).toMatchObject({ status: 'True' });
   });
 
+  it('crash-loop annotated on a running Deployment (kubectl annotate) reaches its pods, and removing it heals them', () => {
+    const sim = newSim();
+    sim.apply(deployment('web', 2));
+    sim.advance(1);
+    sim.apply(deployment('web', 2, { annotations: { [FAULT_ANNOTATION]: 'crash-loop' } }));
+    expect(sim.list('Pod', 'default').map((p) => (containerState(p).state as Record<string, { reason?: string }>).waiting?.reason)).toEqual(['CrashLoopBackOff', 'CrashLoopBackOff']);
+    expect(condition(sim.get('Deployment', 'web'), 'Available')).toMatchObject({ status: 'False' });
+    sim.apply(deployment('web', 2));
+    expect(sim.list('Pod', 'default').map((p) => containerState(p).ready)).toEqual([true, true]);
+    expect(condition(sim.get('Deployment', 'web'), 'Available')).toMatchObject({ status: 'True' });
+  });
+
   it('image-pull: ErrImagePull, then ImagePullBackOff, pod stays Pending', () => {
     const sim = newSim();
     sim.apply(deployment('badimg', 1, { image: 'nginx:doesnotexist' }));

@@ -48,6 +48,16 @@ describe('StatefulSet controller', () => {
     expect(status(done)).toMatchObject({ replicas: 2, updatedReplicas: 2, currentReplicas: 2, readyReplicas: 2, currentRevision: status(mid).updateRevision });
   });
 
+  it('scales down from the highest ordinal and keeps the claims', () => {
+    const sim = newSim();
+    sim.apply(statefulSet('db', 3));
+    for (let i = 0; i < 8; i++) sim.advance(1);
+    sim.apply(statefulSet('db', 1));
+    expect(sim.list('Pod', 'default').map((p) => p.metadata.name)).toEqual(['db-0']);
+    expect(status(sim.get('StatefulSet', 'db'))).toMatchObject({ replicas: 1, readyReplicas: 1 });
+    expect(sim.list('PersistentVolumeClaim', 'default')).toHaveLength(3);
+  });
+
   it('a claim that never binds keeps the first pod Pending and the StatefulSet at 0 ready', () => {
     const sim = newSim();
     sim.controllers.faults.inject({ kind: 'PersistentVolumeClaim', namespace: 'default', name: 'data-db-0', fault: 'pvc-pending' });
@@ -123,6 +133,17 @@ describe('Job controller', () => {
     expect(pods.map((p) => status(p).phase)).toEqual(['Succeeded', 'Succeeded']);
     expect(pods[0]!.metadata.labels).toMatchObject({ 'job-name': 'migrate', 'batch.kubernetes.io/job-name': 'migrate', 'controller-uid': j.metadata.uid });
     expect(containerState(pods[0]!)).toMatchObject({ state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+  });
+
+  it('runs up to parallelism pods at once', () => {
+    const sim = newSim({ jobRunMs: 2000 });
+    sim.apply(job('batch', { completions: 5, parallelism: 2, backoffLimit: 0 }));
+    expect(status(sim.get('Job', 'batch'))).toMatchObject({ active: 2 });
+    sim.advance(1);
+    expect(status(sim.get('Job', 'batch'))).toMatchObject({ active: 2, ready: 2 });
+    for (let i = 0; i < 12; i++) sim.advance(1);
+    expect(status(sim.get('Job', 'batch'))).toMatchObject({ succeeded: 5 });
+    expect(condition(sim.get('Job', 'batch'), 'Complete')).toMatchObject({ status: 'True' });
   });
 
   it('failing pods count towards backoffLimit and end in Failed BackoffLimitExceeded', () => {

@@ -215,9 +215,13 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
     removeAt(merged, p);
     if (ctx.type.builtIn) pruneEmptyParents(merged, p);
   }
+  // A no-op apply keeps the entry's time, so it changes nothing and bumps no resourceVersion.
+  const unchanged = !!mine && deepEqual(merged, base) && !conflicts.length && JSON.stringify(mine.set.toFieldsV1()) === JSON.stringify(applied.toFieldsV1());
   if (!mine) entries.push((mine = { manager, operation: 'Apply', subresource: sub, apiVersion: ctx.apiVersion, set: applied }));
   mine.set = applied;
-  mine.time = ctx.now;
-  mine.apiVersion = ctx.apiVersion;
+  if (!unchanged || mine.apiVersion !== ctx.apiVersion) {
+    mine.time = ctx.now;
+    mine.apiVersion = ctx.apiVersion;
+  }
   return withManaged(merged, entries);
 }

@@ -311,10 +311,35 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
   writeStatus(ctx, pod, { ...withIp, phase: 'Running', conditions: podConditions(at, true, true, []), containerStatuses: cs });
 }
 
+/** Per cluster: workloads last seen with a fault annotation, so removing the annotation also reaches their pods. */
+const annotated = new WeakMap<Ctx, Set<string>>();
+
+/** Pods controlled by `owner`, directly or through a ReplicaSet it controls. */
+function descendantPods(ctx: Ctx, owner: KubeObject): KubeObject[] {
+  const uids = new Set([owner.metadata.uid]);
+  for (const rs of ctx.port.list(ref('ReplicaSet'), owner.metadata.namespace)) if (controllerOf(rs)?.uid === owner.metadata.uid) uids.add(rs.metadata.uid);
+  return ctx.port.list(POD, owner.metadata.namespace).filter((p) => uids.has(controllerOf(p)?.uid));
+}
+
+function faultAnnotationTriggers(ctx: Ctx, obj: KubeObject): string[] {
+  const seen = annotated.get(ctx) ?? new Set<string>();
+  annotated.set(ctx, seen);
+  const k = key(obj.kind, obj.metadata.namespace, obj.metadata.name ?? '');
+  const has = obj.metadata.annotations?.[FAULT_ANNOTATION] !== undefined;
+  if (!has && !seen.has(k)) return [];
+  if (has) seen.add(k);
+  else seen.delete(k);
+  return descendantPods(ctx, obj).map((p) => key('Pod', p.metadata.namespace, p.metadata.name ?? ''));
+}
+
+const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+
 export const podReconciler: Reconciler = {
   kind: 'Pod',
   reconcile: reconcilePod,
-  triggers(ctx, _type, obj) {
+  triggers(ctx, type, obj) {
+    // A fault annotated on (or removed from) a workload reaches the pods it already has.
+    if (WORKLOADS.has(obj.kind) && type === 'MODIFIED') return faultAnnotationTriggers(ctx, obj);
     // A claim that binds lets pods waiting on it schedule.
     if (obj.kind !== 'PersistentVolumeClaim' || status(obj).phase !== 'Bound') return [];
     return ctx.port

@@ -31,10 +31,6 @@ function typeOf(v: unknown): string {
   return typeof v;
 }
 
-function goValue(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : typeOf(v) === 'object' ? 'map[string]interface {}' : String(v);
-}
-
 function check(v: unknown, s: Schema, path: string, out: StatusCause[]): void {
   if (v === null && s.nullable) return;
   const t = typeOf(v);

@@ -52,10 +52,22 @@ export function specApplies(fs: FieldSpec, obj: KubeObject): boolean {
  * With `create`, missing intermediate maps are created (never inside sequences) and the last field is visited even if
  * absent.
  */
-export function visitPath(root: JsonObject, path: readonly string[], create: boolean, visit: (parent: JsonObject, key: string) => void): void {
+export type Location = (string | number)[];
+
+export function visitPath(
+  root: JsonObject,
+  path: readonly string[],
+  create: boolean,
+  visit: (parent: JsonObject, key: string, at: Location) => void,
+): void {
+  const trail: Location = [];
   const step = (node: JsonValue | undefined, i: number, canCreate: boolean): void => {
     if (Array.isArray(node)) {
-      for (const item of node) step(item, i, canCreate);
+      node.forEach((item, idx) => {
+        trail.push(idx);
+        step(item, i, canCreate);
+        trail.pop();
+      });
       return;
     }
     if (!isObject(node)) return;
@@ -63,7 +75,7 @@ export function visitPath(root: JsonObject, path: readonly string[], create: boo
     const isList = seg.endsWith('[]');
     const key = isList ? seg.slice(0, -2) : seg;
     if (i === path.length - 1) {
-      if (key in node || (canCreate && !isList)) visit(node, key);
+      if (key in node || (canCreate && !isList)) visit(node, key, [...trail, key]);
       return;
     }
     let next = node[key];
@@ -71,18 +83,24 @@ export function visitPath(root: JsonObject, path: readonly string[], create: boo
       next = {};
       node[key] = next;
     }
+    trail.push(key);
     step(next, i + 1, canCreate);
+    trail.pop();
   };
   step(root, 0, create);
 }
 
-export function applySpecs(obj: KubeObject, specs: readonly FieldSpec[], visit: (parent: JsonObject, key: string, fs: FieldSpec) => void): void {
+export function applySpecs(
+  obj: KubeObject,
+  specs: readonly FieldSpec[],
+  visit: (parent: JsonObject, key: string, fs: FieldSpec, at: Location) => void,
+): void {
   const seen = new Set<string>();
   for (const fs of specs) {
     if (!specApplies(fs, obj)) continue;
     const id = fs.path.join('/');
     if (seen.has(id)) continue;
     seen.add(id);
-    visitPath(obj, fs.path, fs.create === true, (p, k) => visit(p, k, fs));
+    visitPath(obj, fs.path, fs.create === true, (p, k, at) => visit(p, k, fs, at));
   }
 }

@@ -1,27 +1,34 @@
 // Strategic merge as kustomize's kyaml merge2 applies it: maps merged, null deletes, lists merged by the Kubernetes patch
-// merge key for built-in types (inferred from associative keys for other kinds), $patch: delete/replace honoured.
+// merge key for built-in types and replaced otherwise (custom resources too), $patch: delete/replace honoured.
 import { isObject, deepClone, valueKey } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 
-/** Patch merge keys of built-in list fields, by field name ("ports" depends on the kind). */
-const MERGE_KEYS: Record<string, string> = {
-  containers: 'name',
-  initContainers: 'name',
-  ephemeralContainers: 'name',
-  volumes: 'name',
-  env: 'name',
-  volumeMounts: 'mountPath',
-  volumeDevices: 'devicePath',
-  imagePullSecrets: 'name',
-  hostAliases: 'ip',
-  topologySpreadConstraints: 'topologyKey',
-  resourceClaims: 'name',
-  schedulingGates: 'name',
-  conditions: 'type',
-  ownerReferences: 'uid',
-  webhooks: 'name',
-};
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
+/** Merge keys of built-in list fields, by field name and the field holding the list's parent map. */
+const MERGE_KEYS: { field: string; parent: (at: string, kind: string) => boolean; key: string }[] = [
+  ...['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'resourceClaims', 'schedulingGates'].map((field) => ({
+    field,
+    parent: (at: string): boolean => at === 'spec',
+    key: 'name',
+  })),
+  { field: 'imagePullSecrets', parent: (at) => at === 'spec', key: 'name' },
+  { field: 'hostAliases', parent: (at) => at === 'spec', key: 'ip' },
+  { field: 'topologySpreadConstraints', parent: (at) => at === 'spec', key: 'topologyKey' },
+  { field: 'env', parent: (at) => CONTAINER_LISTS.has(at), key: 'name' },
+  { field: 'volumeMounts', parent: (at) => CONTAINER_LISTS.has(at), key: 'mountPath' },
+  { field: 'volumeDevices', parent: (at) => CONTAINER_LISTS.has(at), key: 'devicePath' },
+  { field: 'ports', parent: (at) => CONTAINER_LISTS.has(at), key: 'containerPort' },
+  { field: 'ports', parent: (at, kind) => at === 'spec' && kind === 'Service', key: 'port' },
+  { field: 'conditions', parent: (at) => at === 'status', key: 'type' },
+  { field: 'ownerReferences', parent: (at) => at === 'metadata', key: 'uid' },
+  { field: 'webhooks', parent: (at, kind) => at === '' && /WebhookConfiguration$/.test(kind), key: 'name' },
+];
+
+/** Lists of scalars the schema merges as sets (patch values first), e.g. metadata.finalizers. */
+function isPrimitiveMergeList(field: string, at: string): boolean {
+  return field === 'finalizers' && at === 'metadata';
+}
 
 const DIRECTIVE = '$patch';
 
@@ -31,14 +38,10 @@ export interface MergeContext {
   kind: string;
 }
 
-function mergeKeyFor(field: string, ctx: MergeContext): string | undefined {
-  if (ctx.builtin) {
-    if (field === 'ports') return ctx.kind === 'Service' ? 'port' : 'containerPort';
-    const key = MERGE_KEYS[field];
-    if (key !== undefined) return key;
-  }
+function mergeKeyFor(field: string, at: string, ctx: MergeContext): string | undefined {
   // Without a schema merge key kustomize replaces the list (custom resources included): nothing is inferred.
-  return undefined;
+  if (!ctx.builtin) return undefined;
+  return MERGE_KEYS.find((m) => m.field === field && m.parent(at, ctx.kind))?.key;
 }
 
 function stripDirectives(v: JsonValue): JsonValue {
@@ -61,12 +64,17 @@ function sameKey(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
  * kyaml merges associative lists with patch elements "prepended": the result lists the patch's keys in patch order, then
  * the keys only the original has, each element merged in place; `$patch: delete` drops the element.
  */
-function mergeList(field: string, dest: JsonValue[], src: JsonValue[], ctx: MergeContext): JsonValue[] {
+function mergeList(field: string, at: string, dest: JsonValue[], src: JsonValue[], ctx: MergeContext): JsonValue[] {
   // A bare {$patch: replace} element means: the patch's elements replace the whole list.
   if (src.some((e) => isObject(e) && e[DIRECTIVE] === 'replace' && Object.keys(e).length === 1)) {
     return stripDirectives(src.filter((e) => !(isObject(e) && e[DIRECTIVE] === 'replace' && Object.keys(e).length === 1))) as JsonValue[];
   }
-  const key = mergeKeyFor(field, ctx);
+  if (ctx.builtin && isPrimitiveMergeList(field, at)) {
+    const out: JsonValue[] = [];
+    for (const v of [...src, ...dest]) if (!out.some((x) => valueKey(x) === valueKey(v))) out.push(v);
+    return out;
+  }
+  const key = mergeKeyFor(field, at, ctx);
   if (key === undefined) return stripDirectives(src) as JsonValue[];
   const keyOf = (e: JsonValue): string | undefined => (isObject(e) && e[key] !== undefined && e[key] !== null ? valueKey(e[key]) : undefined);
   const order: string[] = [];
@@ -89,14 +97,14 @@ function mergeList(field: string, dest: JsonValue[], src: JsonValue[], ctx: Merg
     const patch = s as JsonObject;
     if (patch[DIRECTIVE] === 'delete') continue;
     if (patch[DIRECTIVE] === 'replace' || d === undefined || !isObject(d)) out.push(stripDirectives(patch));
-    else out.push(mergeMap(d, patch, ctx));
+    else out.push(mergeMap(d, patch, ctx, field));
   }
   for (const e of [...src, ...dest]) if (keyOf(e) === undefined && !(isObject(e) && e[DIRECTIVE] !== undefined)) out.push(stripDirectives(e));
   return out;
 }
 
 /** Merges `patch` into a copy of `dest`; returns null when the patch deletes the object. */
-export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext): JsonObject {
+export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext, at: string): JsonObject {
   if (patch[DIRECTIVE] === 'replace') return stripDirectives(patch) as JsonObject;
   const out: JsonObject = { ...dest };
   for (const [k, v] of Object.entries(patch)) {
@@ -112,10 +120,10 @@ export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext)
       delete out[k];
     } else if (isObject(v)) {
       if (v[DIRECTIVE] === 'delete') delete out[k];
-      else if (isObject(d)) out[k] = mergeMap(d, v, ctx);
+      else if (isObject(d)) out[k] = mergeMap(d, v, ctx, k);
       else out[k] = stripDirectives(v);
     } else if (Array.isArray(v)) {
-      out[k] = Array.isArray(d) ? mergeList(k, d, v, ctx) : (stripDirectives(v) as JsonValue[]);
+      out[k] = Array.isArray(d) ? mergeList(k, at, d, v, ctx) : (stripDirectives(v) as JsonValue[]);
     } else {
       out[k] = v;
     }
@@ -125,5 +133,5 @@ export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext)
 
 export function strategicMerge(dest: JsonObject, patch: JsonObject, ctx: MergeContext): JsonObject | null {
   if (patch[DIRECTIVE] === 'delete') return null;
-  return mergeMap(deepClone(dest), patch, ctx);
+  return mergeMap(deepClone(dest), patch, ctx, '');
 }

@@ -34,7 +34,7 @@ export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/v1/ca')) return;
+    if (!request.url.startsWith('/api/') || request.routeOptions.url === '/api/v1/ca') return;
     const header = request.headers.authorization;
     const match = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header);
     request.principal = await api.authenticate(match?.[1] ?? (header === undefined ? undefined : header));
