@@ -13,6 +13,7 @@ import {
 } from '@flotilla/proto';
 import type { AppStatus } from '@flotilla/proto';
 import { postgresAvailable, waitFor } from '@flotilla/testkit';
+import { Registry } from 'prom-client';
 import { CLUSTER_METADATA } from '../src/agent-gateway/index.js';
 import { AgentStream } from './support/agent-stream.js';
 import { PING_INTERVAL_MS, startHubB } from './support/hub-b.js';
@@ -270,6 +271,18 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       expect(hub.gateway.connectedClusters()).toHaveLength(1);
       expect((await hub.fleet.getCluster('prod')).connected).toBe(true);
       fresh.stream.close();
+    });
+
+    it('publishes stream and message metrics', async () => {
+      const registry = new Registry();
+      hub.gateway.registerMetrics(registry);
+      const { credential } = await registered('prod');
+      const { stream } = await hello(credential);
+      const text = await registry.metrics();
+      expect(text).toContain('flotilla_agent_streams 1');
+      expect(text).toContain('flotilla_agent_messages_total{kind="hello"} 1');
+      expect(text).toContain('flotilla_agent_snapshots_sent_total 1');
+      stream.close();
     });
 
     it('pings open streams on the hub clock', async () => {

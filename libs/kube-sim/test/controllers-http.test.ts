@@ -115,6 +115,22 @@ describe('controllers behind the API server', () => {
     expect(await ended).not.toBe(0);
   });
 
+  it('while watch-drop is active, a newly opened watch is ended too', async () => {
+    faults.inject({ fault: 'watch-drop' });
+    const closed = await new Promise<boolean>((resolve) => {
+      const u = new URL(cluster.server);
+      const req = request({ host: u.hostname, port: u.port, path: '/api/v1/namespaces/default/configmaps?watch=1', ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
+        res.on('data', () => {});
+        res.on('close', () => resolve(true));
+      });
+      req.on('error', () => resolve(true));
+      req.end();
+    });
+    expect(closed).toBe(true);
+    faults.clear({ fault: 'watch-drop' });
+    expect(faults.list()).toEqual([]);
+  });
+
   it.skipIf(!hasKubectl)('kubectl apply, then kubectl wait --for=condition=Available and rollout status succeed', async () => {
     const applied = await kubectl(kubeconfig, ['apply', '-f', '-'], DEPLOYMENT('web'));
     expect(applied.stderr).toBe('');

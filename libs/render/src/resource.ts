@@ -1,6 +1,7 @@
 // A resource in flight through the build: the object plus the identity history kustomize uses to fix references.
 import type { KubeObject } from './types.js';
 import type { Origin } from './objects.js';
+import type { LinkGroup } from './links.js';
 
 export interface Resource {
   obj: KubeObject;
@@ -14,6 +15,8 @@ export interface Resource {
   /** Prefixes and suffixes applied so far, to break ties between same-named referral candidates as kustomize does. */
   prefixes: string[];
   suffixes: string[];
+  /** Label/annotation fields that share one node in kustomize (see links.ts). */
+  links: LinkGroup[];
 }
 
 export function newResource(obj: KubeObject, origin: Origin): Resource {
@@ -24,6 +27,7 @@ export function newResource(obj: KubeObject, origin: Origin): Resource {
     namespaces: [nsOf(obj)],
     prefixes: [],
     suffixes: [],
+    links: [],
   };
 }
 

@@ -1,9 +1,12 @@
 // The AgentService implementation: registration, credential rotation, and one Connect session per cluster.
 import type * as grpc from '@grpc/grpc-js';
+import type { Registry } from 'prom-client';
 import { AgentService, addService } from '@flotilla/proto';
 import type { ServiceImplementation } from '@flotilla/proto';
 import { FlotillaError } from '../errors/index.js';
 import type { Fleet } from '../fleet/index.js';
+import { createGatewayMetrics } from './metrics.js';
+import type { GatewayMetrics } from './metrics.js';
 import { silentLogger } from './ports.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
 import { registerHandler, rotateHandler } from './register.js';
@@ -23,6 +26,7 @@ export class AgentGateway {
   readonly implementation: AgentServiceImplementation;
   private readonly sessions = new Map<string, AgentSession>();
   private readonly fleet: Fleet;
+  private metrics: GatewayMetrics | undefined;
 
   constructor(options: AgentGatewayOptions) {
     this.fleet = options.fleet;
@@ -44,6 +48,7 @@ export class AgentGateway {
           log.warn({ cluster: session.clusterName, err: String(err) }, 'could not record disconnect');
         });
       },
+      metrics: () => this.metrics,
     };
     this.implementation = {
       register: registerHandler(options.fleet, options.auth, log),
@@ -55,6 +60,11 @@ export class AgentGateway {
   /** Mounts AgentService on a grpc-js server. */
   addTo(server: grpc.Server): void {
     addService(server, AgentService, this.implementation);
+  }
+
+  /** Publishes flotilla_agent_* metrics in the hub's registry (call once). */
+  registerMetrics(registry: Registry): void {
+    this.metrics ??= createGatewayMetrics(registry, () => this.sessions.size, () => this.fleet.statuses.pending());
   }
 
   /** Ids of clusters with an open stream to this process. */

@@ -3,9 +3,11 @@
 // Wiring (startHub), after fleet and rollout:
 //   const gateway = createAgentGateway({ fleet, auth, logger, pingIntervalMs? });
 //   gateway.addTo(grpcServer);            // mounts AgentService next to FleetService
+//   gateway.registerMetrics(metrics.registry);   // flotilla_agent_* in the hub's Prometheus registry
 //   on shutdown: gateway.close(); await fleet.stop();
 // Revoking a cluster: call fleet.revokeCluster(name): it revokes through auth and closes the cluster's open streams.
 export { AgentGateway, createAgentGateway } from './gateway.js';
 export type { AgentGatewayOptions, AgentServiceImplementation } from './gateway.js';
 export { CLUSTER_METADATA } from './session.js';
 export type { GatewayAuth, GatewayLogger } from './ports.js';
+export type { GatewayMetrics } from './metrics.js';

@@ -8,6 +8,7 @@ import { FlotillaError, asFlotillaError, grpcErrorOf } from '../errors/index.js'
 import { every } from '../fleet/index.js';
 import type { Fleet } from '../fleet/index.js';
 import { appStatusView } from '../fleet/messages.js';
+import type { GatewayMetrics } from './metrics.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
 
 export type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponse>;
@@ -23,6 +24,7 @@ export interface SessionDeps {
   /** Makes this the cluster's one stream; returns the one it replaced, if any. */
   claim(session: AgentSession): AgentSession | undefined;
   release(session: AgentSession): void;
+  metrics(): GatewayMetrics | undefined;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -57,6 +59,7 @@ export class AgentSession {
   fail(error: FlotillaError): void {
     if (this.phase === 'closed') return;
     this.deps.log.warn({ cluster: this.clusterName || undefined, code: error.code, err: error.message }, 'closing agent stream');
+    this.deps.metrics()?.streamsClosed.inc({ code: error.code });
     this.teardown();
     this.call.emit('error', grpcErrorOf(error));
   }
@@ -104,6 +107,7 @@ export class AgentSession {
     if (this.phase === 'awaitingHello' && message.case !== 'hello') {
       throw new FlotillaError('FailedPrecondition', `the first message on a Connect stream must be hello, got ${message.case}`);
     }
+    this.deps.metrics()?.messages.inc({ kind: message.case });
     const now = this.deps.fleet.clock.now();
     switch (message.case) {
       case 'hello':
@@ -145,7 +149,10 @@ export class AgentSession {
 
   private send(message: ConnectResponse['message']): void {
     if (this.phase !== 'open') return;
-    if (message.case === 'desiredState') this.remember(message.value);
+    if (message.case === 'desiredState') {
+      this.remember(message.value);
+      this.deps.metrics()?.snapshots.inc();
+    }
     this.call.write(create(ConnectResponseSchema, { message }));
   }
 

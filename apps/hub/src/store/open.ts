@@ -42,10 +42,37 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir ?? defaultDataDir());
 }
 
+// Starting embedded PostgreSQL from scratch (initdb + migrations) costs seconds of CPU; an in-memory store is instead
+// cloned from one migrated template per process, which takes a fraction of that (tests open many of them).
+let template: Promise<PGlite> | undefined;
+let cloning: Promise<unknown> = Promise.resolve();
+
+async function migratedTemplate(): Promise<PGlite> {
+  template ??= (async () => {
+    const client = new PGlite();
+    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    return client;
+  })();
+  try {
+    return await template;
+  } catch (err) {
+    template = undefined;
+    throw err;
+  }
+}
+
+async function inMemoryClient(): Promise<PGlite> {
+  const source = await migratedTemplate();
+  // One clone at a time: the template's data directory is read while cloning.
+  const next = cloning.then(() => source.clone());
+  cloning = next.catch(() => undefined);
+  return (await next) as PGlite;
+}
+
 async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const client = new PGlite(inMemory ? undefined : dataDir);
+  const client = inMemory ? await inMemoryClient() : new PGlite(dataDir);
   const db = drizzlePglite(client, { schema });
   try {
     await migratePglite(db, { migrationsFolder });

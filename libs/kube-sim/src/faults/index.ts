@@ -39,7 +39,7 @@ export interface RequestVerdict {
   dropWatch?: boolean;
 }
 
-export interface RequestInfo {
+export interface FaultRequest {
   method: string;
   path: string;
   /** Kubernetes verb (get, list, watch, create, ...). */
@@ -145,7 +145,7 @@ export class FaultRegistry {
   }
 
   /** Called by the API server before serving any request (see attachFaults for the wiring). */
-  beforeRequest(req: RequestInfo): RequestVerdict | undefined {
+  beforeRequest(req: FaultRequest): RequestVerdict | undefined {
     if (this.unavailable) return { reject: serviceUnavailableStatus() };
     const verdict: RequestVerdict = {};
     if (this.slowMs) verdict.delayMs = this.slowMs;

@@ -54,7 +54,7 @@ export function decodeObject(text: string, contentType: string, t: ResourceType,
 
 /** Decodes a create/update body: JSON or YAML, or protobuf for the few core kinds kubectl creates that way. */
 export function decodeRequestObject(raw: Buffer, contentType: string, t: ResourceType, version: string): KubeObject {
-  if (/protobuf/.test(contentType) && t.group === '' && canDecode(t.kind)) {
+  if (/protobuf/.test(contentType) && (t.group === '' || (t.group === 'apps' && t.kind === 'Deployment')) && canDecode(t.kind)) {
     return decodeObject(JSON.stringify(decodeProtobuf(raw)), 'application/json', t, version);
   }
   return decodeObject(raw.toString('utf8'), contentType, t, version);

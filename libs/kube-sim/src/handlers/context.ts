@@ -7,6 +7,8 @@ import type { ObjectStore } from '../store/index.js';
 import type { KubeObject, ResourceType } from '../types/index.js';
 import { groupVersion } from '../types/index.js';
 import { badRequest } from '../errors/index.js';
+import type { CrdSpec } from '../crd/index.js';
+import type { PrinterColumn } from './table.js';
 
 export interface HandlerContext {
   store: ObjectStore;
@@ -35,4 +37,11 @@ export function fieldManagerFor(ctx: HandlerContext): string {
   if (m) return m;
   const ua = ctx.req.headers['user-agent'] ?? 'unknown';
   return ua.split('/')[0]!.slice(0, 128) || 'unknown';
+}
+
+/** The additionalPrinterColumns of a custom resource's CRD version (for Table output). */
+export function printerColumns(ctx: HandlerContext): PrinterColumn[] | undefined {
+  if (ctx.type.builtIn) return undefined;
+  const crd = ctx.store.get({ group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }, undefined, `${ctx.type.resource}.${ctx.type.group}`);
+  return (crd?.spec as CrdSpec | undefined)?.versions?.find((v) => v.name === ctx.info.version)?.additionalPrinterColumns;
 }

@@ -7,7 +7,7 @@ import { groupVersion } from '../types/index.js';
 import { readBody } from '../server/http.js';
 import { parseDocument } from './body.js';
 import type { HandlerContext } from './context.js';
-import { isDryRun, present } from './context.js';
+import { isDryRun, present, printerColumns } from './context.js';
 import { toScale } from './scale.js';
 import { table, wantsTable } from './table.js';
 
@@ -25,7 +25,7 @@ export function get(ctx: HandlerContext): ReadResult {
   if (!obj) throw notFound(ctx.type, ctx.info.name);
   if (ctx.info.subresource === 'scale') return { code: 200, body: toScale(ctx.type, obj) };
   const out = present(obj, ctx.type, ctx.info.version);
-  if (asTable(ctx)) return { code: 200, body: table(ctx.type, [out], { resourceVersion: obj.metadata.resourceVersion }, ctx.info.query.get('includeObject'), ctx.store.clock.now()) };
+  if (asTable(ctx)) return { code: 200, body: table(ctx.type, [out], { resourceVersion: obj.metadata.resourceVersion }, ctx.info.query.get('includeObject'), ctx.store.clock.now(), printerColumns(ctx)) };
   return { code: 200, body: out };
 }
 
@@ -54,7 +54,7 @@ export function list(ctx: HandlerContext): ReadResult {
   if (res.continue) metadata.continue = res.continue;
   if (res.remainingItemCount !== undefined) metadata.remainingItemCount = res.remainingItemCount;
   const items = res.items.map((o) => present(o, ctx.type, ctx.info.version));
-  if (asTable(ctx)) return { code: 200, body: table(ctx.type, items, metadata, q.get('includeObject'), ctx.store.clock.now()) };
+  if (asTable(ctx)) return { code: 200, body: table(ctx.type, items, metadata, q.get('includeObject'), ctx.store.clock.now(), printerColumns(ctx)) };
   return { code: 200, body: { apiVersion: groupVersion(ctx.type.group, ctx.info.version), kind: ctx.type.listKind, metadata, items } };
 }
 

@@ -78,8 +78,34 @@ const BY_KIND: Record<string, Column[]> = {
   'batch/Job': [NAME, col('Status', (o) => ((get(o, 'status.succeeded') as number | undefined) ? 'Complete' : 'Running')), col('Completions', (o) => `${num(o, 'status.succeeded')}/${get(o, 'spec.completions') ?? 1}`), AGE],
 };
 
-function columnsFor(t: ResourceType): Column[] {
-  return BY_KIND[`${t.group}/${t.kind}`] ?? [NAME, t.builtIn ? AGE : { ...AGE, name: 'Age' }];
+/** Printer columns a CRD version declares (simple `.a.b` JSONPaths), or Age when it declares none. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+  description?: string;
+  format?: string;
+  priority?: number;
+}
+
+function printerColumn(c: PrinterColumn): Column {
+  return {
+    name: c.name,
+    type: c.type,
+    format: c.format ?? '',
+    description: c.description ?? '',
+    priority: c.priority ?? 0,
+    cell: (o, now) => {
+      const v = get(o, c.jsonPath.replace(/^\./, ''));
+      if (c.type === 'date' && typeof v === 'string') return age(v, now);
+      return v ?? null;
+    },
+  };
+}
+
+function columnsFor(t: ResourceType, printer?: PrinterColumn[]): Column[] {
+  if (!t.builtIn) return printer?.length ? [NAME, ...printer.map(printerColumn)] : [NAME, AGE];
+  return BY_KIND[`${t.group}/${t.kind}`] ?? [NAME, AGE];
 }
 
 function rowObject(o: KubeObject, include: string): unknown {
@@ -88,8 +114,8 @@ function rowObject(o: KubeObject, include: string): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
 }
 
-export function table(t: ResourceType, objects: KubeObject[], listMeta: Record<string, unknown>, include: string | null, now: Date): object {
-  const cols = columnsFor(t);
+export function table(t: ResourceType, objects: KubeObject[], listMeta: Record<string, unknown>, include: string | null, now: Date, printer?: PrinterColumn[]): object {
+  const cols = columnsFor(t, printer);
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

@@ -2,7 +2,7 @@
 // secret|serviceaccount`): the k8s envelope ("k8s\0" + runtime.Unknown{typeMeta, raw}) and those few messages.
 // Field numbers from k8s.io/api/*/v1/generated.proto.
 
-import { badRequest } from '../errors/index.js';
+import { ApiError, badRequest } from '../errors/index.js';
 
 type Fields = Map<number, (Buffer | number)[]>;
 
@@ -106,7 +106,88 @@ function objectMeta(f: Fields | undefined): Record<string, unknown> {
   });
 }
 
+/** Refuses fields this reader does not know, rather than dropping them silently. */
+function only(f: Fields, known: number[], what: string): Fields {
+  for (const n of f.keys()) {
+    if (!known.includes(n)) throw new ApiError(415, 'UnsupportedMediaType', `the simulator cannot read field ${n} of a protobuf ${what}; send the object as JSON`);
+  }
+  return f;
+}
+
+function int(f: Fields, n: number): number | undefined {
+  const v = f.get(n)?.[0];
+  return typeof v === 'number' ? v : undefined;
+}
+
+function messages(f: Fields, n: number): Fields[] {
+  return (f.get(n) ?? []).filter(Buffer.isBuffer).map((b) => fields(b));
+}
+
+function labelSelector(f: Fields | undefined): Record<string, unknown> | undefined {
+  if (!f) return undefined;
+  only(f, [1, 2], 'LabelSelector');
+  const expressions = messages(f, 2).map((e) => compact({ key: str(e, 1), operator: str(e, 2), values: strings(e, 3) }));
+  return compact({ matchLabels: map(f, 1), matchExpressions: expressions });
+}
+
+function quantities(f: Fields, n: number): Record<string, string> | undefined {
+  const entries = messages(f, n);
+  if (!entries.length) return undefined;
+  return Object.fromEntries(entries.map((e) => [str(e, 1) ?? '', str(sub(e, 2) ?? new Map(), 1) ?? '']));
+}
+
+function container(f: Fields): Record<string, unknown> {
+  only(f, [1, 2, 3, 4, 5, 6, 7, 8, 14], 'Container');
+  const resources = sub(f, 8);
+  return compact({
+    name: str(f, 1),
+    image: str(f, 2),
+    command: strings(f, 3),
+    args: strings(f, 4),
+    workingDir: str(f, 5),
+    ports: messages(f, 6).map((p) => compact({ name: str(only(p, [1, 2, 3, 4, 5], 'ContainerPort'), 1), hostPort: int(p, 2), containerPort: int(p, 3), protocol: str(p, 4), hostIP: str(p, 5) })),
+    env: messages(f, 7).map((e) => compact({ name: str(only(e, [1, 2], 'EnvVar'), 1), value: str(e, 2) })),
+    resources: resources ? compact({ limits: quantities(only(resources, [1, 2], 'ResourceRequirements'), 1), requests: quantities(resources, 2) }) : undefined,
+    imagePullPolicy: str(f, 14),
+  });
+}
+
+function podTemplate(f: Fields | undefined): Record<string, unknown> | undefined {
+  if (!f) return undefined;
+  only(f, [1, 2], 'PodTemplateSpec');
+  const spec = sub(f, 2);
+  const podSpec = spec
+    ? compact({
+        containers: messages(only(spec, [2, 3, 4, 6, 8, 20], 'PodSpec'), 2).map(container),
+        initContainers: messages(spec, 20).map(container),
+        restartPolicy: str(spec, 3),
+        terminationGracePeriodSeconds: int(spec, 4),
+        dnsPolicy: str(spec, 6),
+        serviceAccountName: str(spec, 8),
+      })
+    : undefined;
+  return compact({ metadata: objectMeta(sub(f, 1)), spec: podSpec });
+}
+
 const DECODERS: Record<string, (f: Fields) => Record<string, unknown>> = {
+  Deployment: (f) => {
+    const spec = sub(f, 2);
+    if (!spec) return {};
+    only(spec, [1, 2, 3, 4, 5, 6, 7, 9], 'DeploymentSpec');
+    const strategy = sub(spec, 4);
+    return {
+      spec: compact({
+        replicas: int(spec, 1),
+        selector: labelSelector(sub(spec, 2)),
+        template: podTemplate(sub(spec, 3)),
+        strategy: strategy ? compact({ type: str(only(strategy, [1], 'DeploymentStrategy'), 1) }) : undefined,
+        minReadySeconds: int(spec, 5),
+        revisionHistoryLimit: int(spec, 6),
+        paused: bool(spec, 7),
+        progressDeadlineSeconds: int(spec, 9),
+      }),
+    };
+  },
   ConfigMap: (f) => compact({ data: map(f, 2), binaryData: map(f, 3, true), immutable: bool(f, 4) }),
   Secret: (f) => compact({ data: map(f, 2, true), type: str(f, 3), stringData: map(f, 4), immutable: bool(f, 5) }),
   Namespace: (f) => {
@@ -121,7 +202,7 @@ export function canDecode(kind: string): boolean {
   return kind in DECODERS;
 }
 
-/** Decodes a protobuf Namespace, ConfigMap, Secret or ServiceAccount into its JSON form. */
+/** Decodes a protobuf Namespace, ConfigMap, Secret, ServiceAccount or Deployment into its JSON form. */
 export function decodeObject(body: Buffer): Record<string, unknown> {
   const env = envelope(body);
   const decode = DECODERS[env.kind];

@@ -4,7 +4,7 @@
 import type { CancelTimer } from '../clock/index.js';
 import { isApiError } from '../errors/index.js';
 import type { HandlerContext } from '../handlers/context.js';
-import { present } from '../handlers/context.js';
+import { present, printerColumns } from '../handlers/context.js';
 import { table, wantsTable } from '../handlers/table.js';
 import type { StoreEvent, WatchFilter } from '../store/index.js';
 import { matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors/index.js';
@@ -33,6 +33,7 @@ export function watch(ctx: HandlerContext): void {
   const q = info.query;
   const match = matcher(ctx);
   const asTable = wantsTable(req.headers.accept);
+  const printer = asTable ? printerColumns(ctx) : undefined;
   const bookmarks = q.get('allowWatchBookmarks') === 'true';
   const rv = q.get('resourceVersion') ?? '';
   const initial = q.get('sendInitialEvents') === 'true' || rv === '' || rv === '0';
@@ -47,7 +48,7 @@ export function watch(ctx: HandlerContext): void {
   };
   const render = (o: KubeObject): unknown => {
     const p = present(o, type, info.version);
-    return asTable ? table(type, [p], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject'), store.clock.now()) : p;
+    return asTable ? table(type, [p], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject'), store.clock.now(), printer) : p;
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const metadata: Record<string, unknown> = { resourceVersion: store.resourceVersion() };

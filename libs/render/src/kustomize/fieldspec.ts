@@ -2,6 +2,7 @@
 import { isObject } from '../objects.js';
 import type { JsonObject, JsonValue, KubeObject } from '../types.js';
 import { gvkOf } from '../order.js';
+import type { Location } from '../links.js';
 
 export interface FieldSpec {
   path: string[];
@@ -52,7 +53,6 @@ export function specApplies(fs: FieldSpec, obj: KubeObject): boolean {
  * With `create`, missing intermediate maps are created (never inside sequences) and the last field is visited even if
  * absent.
  */
-export type Location = (string | number)[];
 
 export function visitPath(
   root: JsonObject,

@@ -13,6 +13,7 @@ import type { Operation } from './json6902.js';
 import type { Kustomization, PatchEntry, Target } from './kustomization.js';
 import { selectResources } from './selector.js';
 import { strategicMerge } from './smp.js';
+import { settleAfterMerge } from '../links.js';
 
 const BUILTIN_GROUPS = new Set([
   '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
@@ -26,12 +27,14 @@ interface LoadedPatch {
   file: string;
 }
 
-function loadPatch(ctx: BuildContext, entry: { path?: string; patch?: string }, dir: string, kfile: string): LoadedPatch {
-  if (entry.path !== undefined) {
-    const path = joinInside(dir, entry.path, kfile);
-    return { docs: decodeDocuments(ctx.reader.readText(path, kfile), path, ctx.limits.maxAliasExpansions), file: path };
-  }
-  return { docs: decodeDocuments(entry.patch ?? '', kfile, ctx.limits.maxAliasExpansions), file: kfile };
+function loadPatch(ctx: BuildContext, entry: { path?: string; patch?: string }, dir: string, kfile: string, yaml11 = false): LoadedPatch {
+  const path = entry.path === undefined ? kfile : joinInside(dir, entry.path, kfile);
+  const text = entry.path === undefined ? (entry.patch ?? '') : ctx.reader.readText(path, kfile);
+  const docs = decodeDocuments(text, path, ctx.limits.maxAliasExpansions);
+  // kustomize reads JSON 6902 patches with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1: "y" and "on" are booleans).
+  const isJson = docs.length === 1 && Array.isArray(docs[0]?.value);
+  if (yaml11 || isJson) return { docs: decodeDocuments(text, path, ctx.limits.maxAliasExpansions, { yaml11: true }), file: path };
+  return { docs, file: path };
 }
 
 function isJsonPatch(p: LoadedPatch): boolean {
@@ -75,6 +78,7 @@ function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: s
   }
   const oldName = r.obj.metadata.name;
   const newName = md.name;
+  r.links = settleAfterMerge(r.obj, merged, r.links);
   replaceAt(resources, r, merged as KubeObject);
   if (newName !== oldName) {
     r.obj.metadata.name = oldName;
@@ -103,7 +107,7 @@ function escapeRegex(s: string): string {
 }
 
 function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry, dir: string, kfile: string, legacyJson: boolean): void {
-  const patch = loadPatch(ctx, entry, dir, kfile);
+  const patch = loadPatch(ctx, entry, dir, kfile, legacyJson);
   if (legacyJson || isJsonPatch(patch)) {
     if (entry.target === undefined) throw new RenderError('InvalidArgument', 'a JSON 6902 patch needs a target', { file: patch.file });
     const ops = toOperations(patch.docs[0]?.value ?? [], patch.file);
@@ -118,6 +122,7 @@ function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry,
       if (typeof newName !== 'string' || typeof next.kind !== 'string' || typeof next.apiVersion !== 'string') {
         throw new RenderError('InvalidArgument', `JSON patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file: patch.file });
       }
+      r.links = []; // the object is rebuilt from JSON: no node is shared any more
       replaceAt(resources, r, next);
       if (newName !== oldName) {
         r.obj.metadata.name = oldName;

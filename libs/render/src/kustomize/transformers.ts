@@ -8,6 +8,8 @@ import type { JsonObject } from '../types.js';
 import type { BuildContext } from './build.js';
 import { applySpecs, spec } from './fieldspec.js';
 import type { FieldSpec } from './fieldspec.js';
+import { propagate } from '../links.js';
+import type { Location } from '../links.js';
 import type { Kustomization } from './kustomization.js';
 import { CLUSTER_SCOPED_KINDS, COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, REPLICA_SPECS, TEMPLATE_LABEL_SPECS } from './tables.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches } from './patches.js';
@@ -97,16 +99,29 @@ function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string
 }
 
 function applyMapEntries(resources: Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[]): void {
+  const keys = Object.keys(pairs).sort();
   for (const r of resources) {
-    applySpecs(r.obj, specs, (parent, key) => {
-      let m = parent[key];
-      if (m === undefined || m === null) {
-        m = {};
-        parent[key] = m;
-      }
-      if (!isObject(m)) return;
-      for (const [k, v] of Object.entries(pairs)) m[k] = v;
-    });
+    for (const k of keys) {
+      const v = pairs[k] as string;
+      const fresh: Location[] = [];
+      applySpecs(r.obj, specs, (parent, field, _fs, at) => {
+        let m = parent[field];
+        if (m === undefined || m === null) {
+          m = {};
+          parent[field] = m;
+        }
+        if (!isObject(m)) return;
+        const loc = [...at, k];
+        if (k in m) {
+          m[k] = v;
+          propagate(r.obj, r.links, loc, v);
+        } else {
+          m[k] = v;
+          fresh.push(loc);
+        }
+      });
+      if (fresh.length > 1) r.links.push({ members: fresh });
+    }
   }
 }
 

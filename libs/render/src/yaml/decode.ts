@@ -4,7 +4,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 
 import type { Document, Node as YamlNode } from 'yaml';
 import { RenderError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../types.js';
-import { resolvePlainV3 } from './scalars.js';
+import { resolvePlainV2, resolvePlainV3 } from './scalars.js';
 
 export interface DecodedDocument {
   value: JsonValue;
@@ -20,16 +20,25 @@ const FLOAT = 'tag:yaml.org,2002:float';
 const BOOL = 'tag:yaml.org,2002:bool';
 const NULL = 'tag:yaml.org,2002:null';
 
+export interface DecodeOptions {
+  /** go-yaml v2 (YAML 1.1) scalar rules instead of v3: how kustomize reads JSON 6902 patches. */
+  yaml11?: boolean;
+}
+
 class Walker {
   private expanded = 0;
   private readonly active = new Set<YamlNode>();
+  private readonly resolve: (s: string) => null | boolean | number | bigint | string;
 
   constructor(
     private readonly doc: Document,
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly maxAliasNodes: number,
-  ) {}
+    options: DecodeOptions,
+  ) {
+    this.resolve = options.yaml11 === true ? resolvePlainV2 : resolvePlainV3;
+  }
 
   lineOf(node: { range?: [number, number, number] | null } | null | undefined): number | undefined {
     const r = node?.range;
@@ -99,13 +108,13 @@ class Walker {
     if (tag === STR) return text;
     const plain = type === 'PLAIN' || type === undefined;
     if (tag === INT || tag === FLOAT || tag === BOOL || tag === NULL) {
-      const v = resolvePlainV3(text);
+      const v = this.resolve(text);
       if (typeof v === 'string') throw new RenderError('InvalidArgument', `cannot decode "${text}" as ${tag.slice(18)}`, { file: this.file, line: this.lineOf(node) });
       return v;
     }
     if (tag !== undefined && tag !== null && tag !== '') return text;
     if (!plain) return text;
-    const v = resolvePlainV3(text);
+    const v = this.resolve(text);
     if (typeof v === 'number' && !Number.isFinite(v)) {
       throw new RenderError('InvalidArgument', `"${text}" is not representable in JSON`, { file: this.file, line: this.lineOf(node) });
     }
@@ -114,7 +123,7 @@ class Walker {
 }
 
 /** Every non-empty document of a YAML/JSON file. Throws RenderError naming the file and line on bad input. */
-export function decodeDocuments(text: string, file: string, maxAliasNodes: number): DecodedDocument[] {
+export function decodeDocuments(text: string, file: string, maxAliasNodes: number, options: DecodeOptions = {}): DecodedDocument[] {
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -130,11 +139,35 @@ export function decodeDocuments(text: string, file: string, maxAliasNodes: numbe
       const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
       throw new RenderError('InvalidArgument', `cannot parse YAML: ${err.message.split('\n')[0]}`, { file, line });
     }
-    const walker = new Walker(doc, file, lines, maxAliasNodes);
+    const walker = new Walker(doc, file, lines, maxAliasNodes, options);
     if (doc.contents === null) return;
     const value = walker.value(doc.contents, false);
     if (value === null) return;
+    keepAnnotationText(doc.contents, value);
     out.push({ value, line: walker.lineOf(doc.contents as YamlNode) ?? 1, index });
   });
   return out;
+}
+
+/**
+ * kustomize reads annotations back as map[string]string, so every annotation value leaves as the text it was written
+ * with ("1.50", "yes", "0x1F"), never as a number or boolean. Objects of List kinds are handled item by item.
+ */
+function keepAnnotationText(node: unknown, value: JsonValue): void {
+  if (!isMap(node) || value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const metadata = node.get('metadata', true);
+  const md = value.metadata;
+  if (isMap(metadata) && md !== null && typeof md === 'object' && !Array.isArray(md)) {
+    const ann = metadata.get('annotations', true);
+    const out = md.annotations;
+    if (isMap(ann) && out !== null && typeof out === 'object' && !Array.isArray(out)) {
+      for (const pair of ann.items) {
+        const k = isScalar(pair.key) ? (pair.key.source ?? String(pair.key.value)) : undefined;
+        if (k !== undefined && isScalar(pair.value) && typeof out[k] !== 'string' && out[k] !== null) out[k] = pair.value.source ?? String(pair.value.value);
+      }
+    }
+  }
+  const items = node.get('items', true);
+  const outItems = value.items;
+  if (isSeq(items) && Array.isArray(outItems)) items.items.forEach((item, i) => keepAnnotationText(item, outItems[i] as JsonValue));
 }

@@ -1,0 +1,47 @@
+// The gateway's Prometheus metrics (flotilla_agent_*), registered in the hub's own registry when it asks for them.
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+export interface GatewayMetrics {
+  messages: Counter<'kind'>;
+  streamsClosed: Counter<'code'>;
+  snapshots: Counter;
+}
+
+export function createGatewayMetrics(registry: Registry, openStreams: () => number, bufferedStatuses: () => number): GatewayMetrics {
+  new Gauge({
+    name: 'flotilla_agent_streams',
+    help: 'Agent Connect streams open on this hub process (one per cluster).',
+    registers: [registry],
+    collect() {
+      this.set(openStreams());
+    },
+  });
+  new Gauge({
+    name: 'flotilla_agent_statuses_buffered',
+    help: 'Statuses and last-seen times received and not yet written to the store.',
+    registers: [registry],
+    collect() {
+      this.set(bufferedStatuses());
+    },
+  });
+  return {
+    messages: new Counter({
+      name: 'flotilla_agent_messages_total',
+      help: 'Messages received from agents on Connect streams, by kind (hello, status, ack, heartbeat).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    streamsClosed: new Counter({
+      name: 'flotilla_agent_streams_closed_total',
+      help: 'Agent streams the hub ended with an error status, by Flotilla code.',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    snapshots: new Counter({
+      name: 'flotilla_agent_snapshots_sent_total',
+      help: 'DesiredState snapshots sent to agents.',
+      registers: [registry],
+    }),
+  };
+}
