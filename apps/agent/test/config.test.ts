@@ -30,6 +30,11 @@ describe('loadConfig', () => {
     expect([...(config.guard.kinds as Set<string>)]).toEqual(['Deployment', '/ConfigMap', 'networking.k8s.io/Ingress']);
   });
 
+  it('reads the Helm chart\'s Kind.group entries as group/Kind', () => {
+    const config = loadConfig([], { ...base, FLOTILLA_ALLOWED_KINDS: 'Namespace,Certificate.cert-manager.io,CustomResourceDefinition' });
+    expect([...(config.guard.kinds as Set<string>)]).toEqual(['Namespace', 'cert-manager.io/Certificate', 'CustomResourceDefinition']);
+  });
+
   it('lets flags override the environment', () => {
     const config = loadConfig(['--cluster-name', 'dev-1', '--insecure', 'true'], base);
     expect(config.clusterName).toBe('dev-1');
@@ -48,7 +53,7 @@ describe('loadConfig', () => {
     [{ FLOTILLA_CLUSTER_LABELS: 'env=a b' }, 'FLOTILLA_CLUSTER_LABELS (--cluster-labels): "a b" is not a valid label value for env'],
     [{ FLOTILLA_INSECURE: 'maybe' }, 'FLOTILLA_INSECURE (--insecure): "maybe" is not true or false'],
     [{ FLOTILLA_HEALTH_PORT: '70000' }, 'FLOTILLA_HEALTH_PORT (--health-port): "70000" is not a port number'],
-    [{ FLOTILLA_ALLOWED_KINDS: 'deployment' }, 'FLOTILLA_ALLOWED_KINDS (--allowed-kinds): "deployment" is not a Kind or group/Kind'],
+    [{ FLOTILLA_ALLOWED_KINDS: 'deployment' }, 'FLOTILLA_ALLOWED_KINDS (--allowed-kinds): "deployment" is not a Kind, group/Kind or Kind.group'],
     [{ FLOTILLA_ALLOWED_NAMESPACES: 'Shop' }, 'FLOTILLA_ALLOWED_NAMESPACES (--allowed-namespaces): "Shop" is not a namespace name'],
     [{ FLOTILLA_STATE_DIR: '' }, 'FLOTILLA_STATE_DIR (--state-dir): one of FLOTILLA_STATE_DIR or FLOTILLA_STATE_NAMESPACE is required'],
   ])('rejects %j naming the variable', (override, message) => {

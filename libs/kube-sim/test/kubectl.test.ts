@@ -194,12 +194,15 @@ subjects:
     expect(out.stderr).toContain('Unauthorized');
   });
 
-  it('creates a namespace, a configmap and a secret with kubectl create (protobuf bodies), and deletes the namespace with its content', async () => {
+  it('creates a namespace, configmap, secret and deployment with kubectl create (protobuf bodies), and deletes the namespace with its content', async () => {
     expect((await k('create', 'namespace', 'team-a')).stdout).toContain('namespace/team-a created');
     expect((await k('create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=mode=fast')).code).toBe(0);
     expect((await k('create', 'secret', 'generic', 'token', '-n', 'team-a', '--from-literal=key=s3cr3t')).code).toBe(0);
     expect((await k('get', 'configmap', 'settings', '-n', 'team-a', '-o', 'jsonpath={.data.mode}')).stdout).toBe('fast');
     expect((await k('get', 'secret', 'token', '-n', 'team-a', '-o', 'jsonpath={.type} {.data.key}')).stdout).toBe(`Opaque ${Buffer.from('s3cr3t').toString('base64')}`);
+    expect((await k('create', 'deployment', 'api', '-n', 'team-a', '--image=api:2', '--port=8080', '--replicas=3')).code).toBe(0);
+    const api = await k('get', 'deployment', 'api', '-n', 'team-a', '-o', 'jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.strategy.type}');
+    expect(api.stdout).toBe('3 api api:2 8080 RollingUpdate');
     expect((await k('delete', 'namespace', 'team-a')).code).toBe(0);
     const gone = await k('get', 'configmap', 'settings', '-n', 'team-a');
     expect(gone.stderr).toContain('namespaces "team-a" not found');

@@ -5,7 +5,7 @@ import { AgentError } from '../errors.js';
 /** Which namespaces and kinds the agent may touch, whatever the hub asks. `'*'` allows everything. */
 export interface Guard {
   namespaces: '*' | ReadonlySet<string>;
-  /** Entries are `Kind` (any group) or `group/Kind` (core group: `/Kind`). */
+  /** Entries are `Kind` (any group) or `group/Kind` (core group: `/Kind`); `Kind.group` (as the Helm chart writes it) is read as `group/Kind`. */
   kinds: '*' | ReadonlySet<string>;
 }
 
@@ -88,6 +88,10 @@ function parseList(text: string | undefined, setting: Setting, check: (item: str
   return new Set(items);
 }
 
+function normalizeKinds(kinds: '*' | ReadonlySet<string>): '*' | ReadonlySet<string> {
+  return kinds === '*' ? kinds : new Set([...kinds].map(normalizeKind));
+}
+
 function parseBoolean(text: string | undefined, setting: Setting): boolean {
   if (text === undefined || text === '') return false;
   if (/^(true|1|yes)$/i.test(text)) return true;
@@ -103,6 +107,13 @@ function parsePort(text: string | undefined, setting: Setting): number | undefin
 }
 
 const kindPattern = /^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/;
+const dottedKindPattern = /^([A-Z][A-Za-z0-9]*)\.([a-z0-9][a-z0-9.-]*)$/;
+
+/** `Certificate.cert-manager.io` (kubectl's kind.group order, used by the Helm chart) -> `cert-manager.io/Certificate`. */
+function normalizeKind(entry: string): string {
+  const dotted = dottedKindPattern.exec(entry);
+  return dotted ? `${dotted[2]}/${dotted[1]}` : entry;
+}
 
 /** Reads flags (which win) and environment variables into a validated configuration. Throws AgentError InvalidArgument. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AgentConfig {
@@ -145,7 +156,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     stateNamespace,
     guard: {
       namespaces: parseList(get('allowed-namespaces'), 'allowed-namespaces', (n) => dns1123Label.test(n), 'a namespace name'),
-      kinds: parseList(get('allowed-kinds'), 'allowed-kinds', (k) => kindPattern.test(k), 'a Kind or group/Kind'),
+      kinds: normalizeKinds(parseList(get('allowed-kinds'), 'allowed-kinds', (k) => kindPattern.test(k) || dottedKindPattern.test(k), 'a Kind, group/Kind or Kind.group')),
     },
     healthPort: parsePort(get('health-port'), 'health-port'),
     kubeconfig: get('kubeconfig'),

@@ -27,6 +27,7 @@ export class AgentGateway {
   private readonly sessions = new Map<string, AgentSession>();
   private readonly fleet: Fleet;
   private metrics: GatewayMetrics | undefined;
+  private readonly pendingWrites = new Set<Promise<unknown>>();
 
   constructor(options: AgentGatewayOptions) {
     this.fleet = options.fleet;
@@ -44,9 +45,11 @@ export class AgentGateway {
       release: (session: AgentSession) => {
         if (this.sessions.get(session.clusterId) !== session) return;
         this.sessions.delete(session.clusterId);
-        this.fleet.setConnected(session.clusterId, false, this.fleet.clock.now()).catch((err: unknown) => {
-          log.warn({ cluster: session.clusterName, err: String(err) }, 'could not record disconnect');
-        });
+        const write = this.fleet
+          .setConnected(session.clusterId, false, this.fleet.clock.now())
+          .catch((err: unknown) => log.warn({ cluster: session.clusterName, err: String(err) }, 'could not record disconnect'))
+          .finally(() => this.pendingWrites.delete(write));
+        this.pendingWrites.add(write);
       },
       metrics: () => this.metrics,
     };
@@ -72,9 +75,13 @@ export class AgentGateway {
     return [...this.sessions.keys()];
   }
 
-  /** Ends every open stream (hub shutdown); agents reconnect to another replica or when the hub is back. */
-  close(): void {
+  /**
+   * Ends every open stream (hub shutdown; agents reconnect when the hub is back) and resolves once their disconnects
+   * are recorded, so the store can be closed after it.
+   */
+  async close(): Promise<void> {
     for (const session of [...this.sessions.values()]) session.fail(new FlotillaError('Unavailable', 'the hub is shutting down'));
+    await Promise.all([...this.pendingWrites]);
   }
 }
 

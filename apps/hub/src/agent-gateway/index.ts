@@ -4,7 +4,7 @@
 //   const gateway = createAgentGateway({ fleet, auth, logger, pingIntervalMs? });
 //   gateway.addTo(grpcServer);            // mounts AgentService next to FleetService
 //   gateway.registerMetrics(metrics.registry);   // flotilla_agent_* in the hub's Prometheus registry
-//   on shutdown: gateway.close(); await fleet.stop();
+//   on shutdown: await gateway.close(); await fleet.stop();   (close resolves once disconnects are recorded)
 // Revoking a cluster: call fleet.revokeCluster(name): it revokes through auth and closes the cluster's open streams.
 export { AgentGateway, createAgentGateway } from './gateway.js';
 export type { AgentGatewayOptions, AgentServiceImplementation } from './gateway.js';

@@ -66,7 +66,7 @@ export async function startHubB(store: Store): Promise<HubB> {
       return client;
     },
     async cleanup() {
-      gateway.close();
+      await gateway.close();
       for (const client of clients) client.close();
       server.forceShutdown();
       await fleet.stop();

@@ -44,7 +44,7 @@ export function fields(buf: Buffer): Fields {
 
 function str(f: Fields, n: number): string | undefined {
   const v = f.get(n)?.[0];
-  return Buffer.isBuffer(v) ? v.toString('utf8') : undefined;
+  return Buffer.isBuffer(v) && v.length ? v.toString('utf8') : undefined;
 }
 
 function sub(f: Fields, n: number): Fields | undefined {
@@ -108,8 +108,10 @@ function objectMeta(f: Fields | undefined): Record<string, unknown> {
 
 /** Refuses fields this reader does not know, rather than dropping them silently. */
 function only(f: Fields, known: number[], what: string): Fields {
-  for (const n of f.keys()) {
-    if (!known.includes(n)) throw new ApiError(415, 'UnsupportedMediaType', `the simulator cannot read field ${n} of a protobuf ${what}; send the object as JSON`);
+  for (const [n, values] of f) {
+    // Go's generated marshalers write empty strings, zero numbers and empty structs too: those say nothing.
+    const empty = values.every((v) => (Buffer.isBuffer(v) ? v.length === 0 : v === 0));
+    if (!known.includes(n) && !empty) throw new ApiError(415, 'UnsupportedMediaType', `the simulator cannot read field ${n} of a protobuf ${what}; send the object as JSON`);
   }
   return f;
 }
@@ -145,7 +147,7 @@ function container(f: Fields): Record<string, unknown> {
     command: strings(f, 3),
     args: strings(f, 4),
     workingDir: str(f, 5),
-    ports: messages(f, 6).map((p) => compact({ name: str(only(p, [1, 2, 3, 4, 5], 'ContainerPort'), 1), hostPort: int(p, 2), containerPort: int(p, 3), protocol: str(p, 4), hostIP: str(p, 5) })),
+    ports: messages(f, 6).map((p) => compact({ name: str(only(p, [1, 2, 3, 4, 5], 'ContainerPort'), 1), hostPort: int(p, 2) || undefined, containerPort: int(p, 3), protocol: str(p, 4), hostIP: str(p, 5) })),
     env: messages(f, 7).map((e) => compact({ name: str(only(e, [1, 2], 'EnvVar'), 1), value: str(e, 2) })),
     resources: resources ? compact({ limits: quantities(only(resources, [1, 2], 'ResourceRequirements'), 1), requests: quantities(resources, 2) }) : undefined,
     imagePullPolicy: str(f, 14),
@@ -181,14 +183,15 @@ const DECODERS: Record<string, (f: Fields) => Record<string, unknown>> = {
         selector: labelSelector(sub(spec, 2)),
         template: podTemplate(sub(spec, 3)),
         strategy: strategy ? compact({ type: str(only(strategy, [1], 'DeploymentStrategy'), 1) }) : undefined,
-        minReadySeconds: int(spec, 5),
+        minReadySeconds: int(spec, 5) || undefined,
         revisionHistoryLimit: int(spec, 6),
-        paused: bool(spec, 7),
+        paused: bool(spec, 7) || undefined,
         progressDeadlineSeconds: int(spec, 9),
       }),
     };
   },
   ConfigMap: (f) => compact({ data: map(f, 2), binaryData: map(f, 3, true), immutable: bool(f, 4) }),
+
   Secret: (f) => compact({ data: map(f, 2, true), type: str(f, 3), stringData: map(f, 4), immutable: bool(f, 5) }),
   Namespace: (f) => {
     const spec = sub(f, 2);

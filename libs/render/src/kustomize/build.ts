@@ -1,7 +1,8 @@
 // kustomize's accumulation: resources and bases depth first, components, generators, then the builtin transformers in
 // kustomize's order; hash suffixes and reference fixing run once at the top, as `kustomize build` does.
 import { RenderError } from '../errors.js';
-import { objectsFromText } from '../objects.js';
+import { isObject, objectsFromText } from '../objects.js';
+import { formatNumber } from '../yaml/scalars.js';
 import { findKustomization, plainEntries } from '../plain.js';
 import { newResource, describe } from '../resource.js';
 import type { Resource } from '../resource.js';
@@ -48,6 +49,17 @@ export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLi
 function finish(resources: Resource[]): void {
   appendHashes(resources);
   fixNameReferences(resources);
+  for (const r of resources) stringifyAnnotations(r);
+}
+
+/** kustomize holds annotations as map[string]string: a value a patch made a number or boolean leaves as text. */
+function stringifyAnnotations(r: Resource): void {
+  const ann = r.obj.metadata.annotations;
+  if (!isObject(ann)) return;
+  for (const [k, v] of Object.entries(ann)) {
+    if (typeof v === 'boolean') ann[k] = v ? 'true' : 'false';
+    else if (typeof v === 'number' || typeof v === 'bigint') ann[k] = formatNumber(v);
+  }
 }
 
 function loadFile(ctx: BuildContext, path: string, from: string | undefined): Resource[] {

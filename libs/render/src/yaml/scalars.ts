@@ -202,10 +202,5 @@ function formatGoFloatG(f: number): string {
 export function resolvePlainV2(s: string): null | boolean | number | bigint | string {
   if (['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].includes(s)) return true;
   if (['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].includes(s)) return false;
-  const v3 = resolvePlainV3(s);
-  if (typeof v3 !== 'string') return v3;
-  // v2 reads "0b1010" and big integers too, which v3 leaves alone in some spellings.
-  const plain = s.replaceAll('_', '');
-  if (/^-?0b[01]+$/.test(plain)) return intValue(BigInt(plain.replace('0b', '')) === 0n ? 0n : (plain.startsWith('-') ? -1n : 1n) * BigInt('0b' + plain.replace(/^-?0b/, '')));
-  return v3;
+  return resolvePlainV3(s);
 }
