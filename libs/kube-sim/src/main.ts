@@ -5,7 +5,6 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SimulatedCluster } from './server/cluster.js';
-import { startCluster } from './server/cluster.js';
 
 const USAGE = `Usage: flotilla-sim --clusters N --kubeconfig-dir DIR [options]
 
@@ -78,6 +77,8 @@ export function parseCli(argv: string[]): CliOptions | undefined {
 
 async function serve(o: CliOptions): Promise<void> {
   await mkdir(o.kubeconfigDir, { recursive: true });
+  // Loaded only now, so --help and flag errors answer without loading the whole simulator.
+  const { startCluster } = await import('./server/cluster.js');
   const clusters: SimulatedCluster[] = [];
   const closeAll = (): Promise<unknown> => Promise.all(clusters.map((c) => c.close()));
   try {

@@ -81,6 +81,18 @@ describe('server-side apply and subresources over HTTP', () => {
     expect(second.items.map((i) => i.metadata.name)).toEqual(['p3']);
   });
 
+  it('names objects from generateName and deletes a labelled collection', async () => {
+    const made = await http(cluster, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'job-', labels: { batch: 'b1' } } }), contentType: 'application/json' });
+    expect(made.status).toBe(201);
+    expect((made.json() as { metadata: { name: string } }).metadata.name).toMatch(/^job-[a-z0-9]{5}$/);
+    await http(cluster, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keep', labels: { batch: 'b2' } } }), contentType: 'application/json' });
+    const deleted = await http(cluster, 'DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=batch%3Db1');
+    expect(deleted.status).toBe(200);
+    expect((deleted.json() as { items: unknown[] }).items).toHaveLength(1);
+    const left = (await http(cluster, 'GET', '/api/v1/namespaces/default/configmaps?labelSelector=batch')).json() as { items: { metadata: { name: string } }[] };
+    expect(left.items.map((i) => i.metadata.name)).toEqual(['keep']);
+  });
+
   it('keeps a deleted object with a finalizer until the finalizer is removed', async () => {
     await http(cluster, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }), contentType: 'application/json' });
     const del = await http(cluster, 'DELETE', '/api/v1/namespaces/default/configmaps/held');

@@ -69,7 +69,8 @@ describe('flotilla-sim CLI', () => {
     expect(p.stdout()).toContain('Usage: flotilla-sim --clusters N --kubeconfig-dir DIR');
   });
 
-  it.each([
+  // Concurrent: each case is a separate process start, and they do not share anything.
+  it.concurrent.for([
     [['--clusters', 'two', '--kubeconfig-dir', '/tmp/x'], '--clusters: expected a whole number, got "two"'],
     [['--clusters', '0', '--kubeconfig-dir', '/tmp/x'], '--clusters: must be between 1 and 10000, got 0'],
     [['--clusters', '1'], '--kubeconfig-dir is required'],
@@ -77,7 +78,7 @@ describe('flotilla-sim CLI', () => {
     [['--clusters', '1', '--kubeconfig-dir', '/tmp/x', '--realtime-delay-ms', '-5'], "Option '--realtime-delay-ms' argument is ambiguous"],
     [['--clusters', '1', '--kubeconfig-dir', '/tmp/x', '--realtime-delay-ms=-5'], '--realtime-delay-ms: expected a whole number, got "-5"'],
     [['--clusters', '1', '--kubeconfig-dir', '/tmp/x', '--colour'], "Unknown option '--colour'"],
-  ])('rejects %j naming the flag, with exit code 2', async (args, message) => {
+  ] as [string[], string][])('rejects %j naming the flag, with exit code 2', async ([args, message], { expect }) => {
     const p = run(args);
     expect(await p.code).toBe(2);
     expect(p.stderr()).toContain(message);

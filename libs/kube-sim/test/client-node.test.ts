@@ -74,6 +74,15 @@ describe('@kubernetes/client-node against the simulator', () => {
     expect((gone as k8s.ApiException<string>).code).toBe(404);
   });
 
+  it('creates with KubernetesObjectApi.create and refuses a duplicate with a 409 AlreadyExists Status', async () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'made', namespace: 'default' }, data: { a: 'b' } };
+    const made = await api.create(cm);
+    expect(made.metadata?.uid).toBeDefined();
+    const dup = (await api.create(cm).catch((e: unknown) => e)) as k8s.ApiException<string>;
+    expect(dup.code).toBe(409);
+    expect(JSON.parse(dup.body)).toMatchObject({ reason: 'AlreadyExists', message: 'configmaps "made" already exists' });
+  });
+
   it('validates with dryRun=All without storing anything', async () => {
     const rv = cluster.store.resourceVersion();
     await api.patch(deployment('dry', 1), undefined, 'All', 'flotilla-agent', true, k8s.PatchStrategy.ServerSideApply);

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 export const hasKubectl = existsSync(KUBECTL);
@@ -18,7 +18,9 @@ export interface Run {
 
 export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { timeout: 20_000, env: { ...process.env, KUBECTL_EXTERNAL_DIFF: '', HOME: process.env.HOME ?? '/tmp' } }, (err, stdout, stderr) => {
+    // Discovery cache next to the kubeconfig: never shared with other runs on a reused port, removed with the temp dir.
+    const cache = join(dirname(kubeconfig), '.kube-cache');
+    const child = execFile(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', cache, ...args], { timeout: 20_000, env: { ...process.env, KUBECTL_EXTERNAL_DIFF: '', HOME: process.env.HOME ?? '/tmp' } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });

@@ -117,7 +117,7 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
   it('streams changes to get --watch', async () => {
     const cm = { group: '', resource: 'configmaps' };
     cluster.store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed', namespace: 'default' } });
-    const child = spawn(KUBECTL, ['--kubeconfig', kc, 'get', 'configmaps', '--watch', '-o', 'name']);
+    const child = spawn(KUBECTL, ['--kubeconfig', kc, '--cache-dir', `${tmp.dir}/.kube-cache`, 'get', 'configmaps', '--watch', '-o', 'name']);
     const lines: string[] = [];
     const waiters: { name: string; resolve: () => void }[] = [];
     child.stdout.on('data', (d: Buffer) => {

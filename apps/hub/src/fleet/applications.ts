@@ -1,7 +1,7 @@
 // Applications: validated once here, and written together with the desired-state change a new selector implies.
 import { eq } from 'drizzle-orm';
 import { FlotillaError } from '../errors/index.js';
-import { appReleases, applications } from '../store/index.js';
+import { appReleases, applications, clusterAppStatuses } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
 import { reconcileDesiredState } from './desired-state.js';
 import { dns1123LabelProblem } from './labels.js';
@@ -110,5 +110,6 @@ export async function upsertApplication(tx: Transaction, input: ApplicationInput
 export async function removeApplication(tx: Transaction, name: string, now: Date): Promise<string[]> {
   const deleted = await tx.delete(applications).where(eq(applications.name, name)).returning({ name: applications.name });
   if (deleted.length === 0) throw new FlotillaError('NotFound', `application "${name}" not found`);
+  await tx.delete(clusterAppStatuses).where(eq(clusterAppStatuses.app, name));
   return reconcileDesiredState(tx, now);
 }

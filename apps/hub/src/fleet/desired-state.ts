@@ -5,7 +5,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { AppTargetSchema, DesiredStateSchema, RenderParametersSchema, create } from '@flotilla/proto';
 import type { DesiredState } from '@flotilla/proto';
 import { FlotillaError } from '../errors/index.js';
-import { appReleases, applications, clusterApps, clusterStates, clusters } from '../store/index.js';
+import { appReleases, applications, clusterAppStatuses, clusterApps, clusterStates, clusters } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
 import { parseSelector, selectorMatches } from './selector.js';
 
@@ -96,6 +96,8 @@ export async function reconcileDesiredState(tx: Transaction, now: Date, clusterI
     const toRemove = existing.filter((r) => r.clusterId === cluster.id && !wanted.has(r.app)).map((r) => r.app);
     if (toRemove.length > 0) {
       await tx.delete(clusterApps).where(and(eq(clusterApps.clusterId, cluster.id), inArray(clusterApps.app, toRemove)));
+      // The agent prunes the application; its last status would only mislead readers of the cluster.
+      await tx.delete(clusterAppStatuses).where(and(eq(clusterAppStatuses.clusterId, cluster.id), inArray(clusterAppStatuses.app, toRemove)));
     }
   }
 

@@ -1,7 +1,7 @@
 // Status ingest: agents' reports are coalesced in memory (latest per cluster and application, never older in
 // generation) and written in one batch per flush, so a chatty fleet costs one transaction per interval, not per message.
-import { eq, sql } from 'drizzle-orm';
-import { clusterAppStatuses, clusters } from '../store/index.js';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { clusterAppStatuses, clusterApps, clusters } from '../store/index.js';
 import type { Database } from '../store/index.js';
 import type { AppStatusView } from './clusters.js';
 
@@ -109,6 +109,14 @@ export class StatusBuffer {
             },
             setWhere: sql`${clusterAppStatuses.observedGeneration} <= excluded.observed_generation`,
           });
+      }
+      if (batch.length > 0) {
+        // A report buffered before its application left the cluster's desired state must not bring its status back.
+        const clusterIds = [...new Set(batch.map((b) => b.clusterId))];
+        await tx.execute(sql`
+          delete from ${clusterAppStatuses} s
+          where ${inArray(sql`s.cluster_id`, clusterIds)}
+            and not exists (select 1 from ${clusterApps} ca where ca.cluster_id = s.cluster_id and ca.app = s.app)`);
       }
       for (const [clusterId, at] of seen) {
         await tx.update(clusters).set({ lastSeenAt: at }).where(eq(clusters.id, clusterId));

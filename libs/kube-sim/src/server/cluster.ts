@@ -24,7 +24,7 @@ export interface StartClusterOptions {
   clock?: Clock;
   /** Token with full access. Default: random. */
   adminToken?: string;
-  /** Watch history kept for resuming watches (default 1000 events). */
+  /** Watch history kept for resuming watches (default 250 events). */
   historyLimit?: number;
   /** Start from a snapshot file written by `saveSnapshot` instead of an empty cluster. */
   snapshotFile?: string;

@@ -44,6 +44,9 @@ export async function listen(handler: RequestHandler): Promise<Listener> {
   const sockets = new Set<Socket>();
   const server = createNetServer((socket: Tagged) => {
     socket[CLUSTER] = handler;
+    socket.on('error', () => {
+      // Resets and broken pipes end that connection only.
+    });
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     https.emit('connection', socket);

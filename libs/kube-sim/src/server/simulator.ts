@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock/index.js';
-import type { SimulatedCluster } from './cluster.js';
+import type { SimulatedCluster, StartClusterOptions } from './cluster.js';
 import { startCluster } from './cluster.js';
 
 export interface StartSimulatorOptions {
@@ -11,6 +11,8 @@ export interface StartSimulatorOptions {
   /** Cluster names are `<prefix>-<i>` (from 1). Default `cluster`. */
   namePrefix?: string;
   clock?: Clock;
+  /** Passed to every cluster (see StartClusterOptions.controllers). */
+  controllers?: StartClusterOptions['controllers'];
 }
 
 export interface Simulator {
@@ -27,6 +29,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Simul
     for (let i = 1; i <= opts.clusters; i++) {
       const o: Parameters<typeof startCluster>[0] = { name: `${prefix}-${i}` };
       if (opts.clock) o.clock = opts.clock;
+      if (opts.controllers !== undefined) o.controllers = opts.controllers;
       clusters.push(await startCluster(o));
     }
   } catch (e) {

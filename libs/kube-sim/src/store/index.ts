@@ -104,7 +104,7 @@ export interface StoreSnapshot {
 
 export interface StoreOptions {
   clock?: Clock;
-  /** How many change events are kept for watches resuming from an older resourceVersion (default 1000). */
+  /** How many change events are kept for watches resuming from an older resourceVersion (default 250: thousands of clusters share one process; a real watch cache keeps a few hundred per type). */
   historyLimit?: number;
   /** Skip creating default, kube-system, kube-public and kube-node-lease. */
   noDefaultNamespaces?: boolean;
@@ -130,7 +130,7 @@ export class ObjectStore {
   constructor(opts: StoreOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
     this.types = new TypeRegistry(BUILTIN_TYPES);
-    this.historyLimit = opts.historyLimit ?? 1000;
+    this.historyLimit = opts.historyLimit ?? 250;
     installCrdSupport(this);
     if (!opts.noDefaultNamespaces) {
       for (const name of DEFAULT_NAMESPACES) this.create({ group: '', resource: 'namespaces' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
