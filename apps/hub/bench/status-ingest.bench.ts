@@ -1,10 +1,12 @@
-// Benchmark (not a test): status ingest of a chatty fleet, written per message (one transaction each: the baseline)
-// versus coalesced in memory and flushed in batches (what the hub does), on the same embedded store in the same run.
+// Benchmark (not a test): status ingest of a chatty fleet while promotions are in flight, written per message (one
+// transaction and one re-plan of the app's promotion each: the baseline) versus coalesced in memory and flushed in
+// batches (what the hub does), on the same embedded store in the same run.
 // Run: npm run bench -w @flotilla/hub
 import { performance } from 'node:perf_hooks';
 import { createAuth } from '../src/auth/index.js';
 import { createFleet } from '../src/fleet/index.js';
 import type { AppStatusView } from '../src/fleet/index.js';
+import { createRollout } from '../src/rollout/index.js';
 import { openStore } from '../src/store/index.js';
 
 const CLUSTERS = 100;
@@ -30,10 +32,13 @@ async function run(mode: 'per-message' | 'batched'): Promise<number> {
   const store = await openStore({ dataDir: 'memory://' });
   try {
     const fleet = createFleet({ db: store, auth: createAuth({ db: store }) });
+    const rollout = createRollout({ db: store, fleet });
+    for (let a = 0; a < APPS; a++) await fleet.putApplication({ name: `app-${a}`, repoUrl: 'https://git.example/r.git', path: `app-${a}` });
     const ids: string[] = [];
     for (let c = 0; c < CLUSTERS; c++) {
       ids.push(await fleet.transaction((tx, changed) => fleet.registerCluster(tx, changed, { name: `c-${c}`, labels: {}, agentVersion: '1' })));
     }
+    for (let a = 0; a < APPS; a++) await rollout.createPromotion({ app: `app-${a}`, commit: 'a'.repeat(40), actor: 'bench' });
     const messages: [string, AppStatusView][] = [];
     for (let r = 1; r <= REPORTS_PER_APP; r++) for (const id of ids) for (let a = 0; a < APPS; a++) messages.push([id, status(`app-${a}`, r)]);
     const flushEvery = Math.ceil(messages.length / FLUSHES);

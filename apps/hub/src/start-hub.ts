@@ -108,7 +108,6 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   };
   try {
     const auth = createAuth({ db: store, now: () => clock.now(), ...(options.credentials ? { credentials: options.credentials } : {}) });
-    const adminToken = await auth.ensureAdminToken();
     const fleet = createFleet({ db: store, auth, clock, ...(options.statusFlushIntervalMs ? { statusFlushIntervalMs: options.statusFlushIntervalMs } : {}) });
     const rollout = createRollout({ db: store, fleet });
     const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}) });
@@ -120,6 +119,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const tls = await resolveTls(options.tls, tlsDir, options.tlsNames ?? [], clock.now());
     if (!tls) logger.warn({ host }, 'serving gRPC and REST in plaintext: use TLS outside tests and loopback');
     const metrics = createMetrics();
+    gateway.registerMetrics(metrics.registry);
     const api = new FleetApi({ auth, fleet, promotions: rollout, ...(tls?.ca ? { caCertificate: tls.ca } : {}) });
 
     const grpcServer = new grpc.Server();
@@ -131,7 +131,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const bindHost = host.includes(':') ? `[${host}]` : host;
     const grpcPort = await bindGrpc(grpcServer, `${bindHost}:${options.grpcPort ?? 0}`, credentials);
     cleanups.push(async () => {
-      gateway.close();
+      await gateway.close();
       await shutdownGrpc(grpcServer);
     });
 
@@ -141,6 +141,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const address = rest.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : 0;
 
+    // Created only once both ports serve, so a start that fails (a port in use) never leaves an admin token nobody saw.
+    const adminToken = await auth.ensureAdminToken();
     const hub: RunningHub = {
       httpUrl: `${tls ? 'https' : 'http'}://${hostForUrl(host)}:${httpPort}`,
       grpcAddress: `${hostForUrl(host)}:${grpcPort}`,

@@ -393,6 +393,29 @@ describe.each(drivers)('AgentService on %s', (driver) => {
     });
   });
 
+  describe('stale reports', () => {
+    it('drops a status for an application deleted since, without ending the stream', async () => {
+      await hub.fleet.putApplication({ name: 'shop', repoUrl: 'http://git.example/shop.git', path: 'deploy' });
+      await hub.fleet.putApplication({ name: 'blog', repoUrl: 'http://git.example/blog.git', path: 'deploy' });
+      await hub.rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+      const { clusterId, credential } = await registered('prod');
+      const first = await hello(credential);
+      await report(first.stream, clusterId, [status('shop', first.snapshot.generation, A, SyncStatus.SYNCED, HealthStatus.HEALTHY)]);
+      await hub.fleet.flush();
+      await hub.fleet.deleteApplication('shop');
+      const pruned = await first.stream.nextSnapshot();
+      expect(pruned.apps).toEqual([]);
+      expect((await hub.fleet.getCluster('prod')).apps).toEqual([]);
+      // The agent has not pruned yet and still reports shop: dropped, and the stream goes on.
+      first.stream.send({ case: 'status', value: { apps: [status('shop', pruned.generation, A, SyncStatus.SYNCED, HealthStatus.HEALTHY)] } as never });
+      await hub.rollout.createPromotion({ app: 'blog', commit: B, actor: 'ci' });
+      expect((await first.stream.nextSnapshot()).apps.map((a) => a.app)).toEqual(['blog']);
+      await hub.fleet.flush();
+      expect((await hub.fleet.getCluster('prod')).apps).toEqual([]);
+      first.stream.close();
+    });
+  });
+
   describe('promotion progress from reported statuses', () => {
     it('succeeds only when every target reports Synced and Healthy at the generation and commit asked', async () => {
       await hub.fleet.putApplication({ name: 'shop', repoUrl: 'http://git.example/shop.git', path: 'deploy', clusterSelector: 'env=prod' });

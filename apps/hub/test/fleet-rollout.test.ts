@@ -136,6 +136,20 @@ describe('status ingest', () => {
     expect((await fleet.getCluster('prod')).apps.map((a) => a.observedGeneration)).toEqual([2]);
   });
 
+  it('forgets the status of an application a cluster no longer runs', async () => {
+    await fleet.putApplication({ ...shop, clusterSelector: '' });
+    const id = await cluster('prod', { env: 'prod' });
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    fleet.statuses.record(id, synced('shop', 2, A), clock.now());
+    await fleet.flush();
+    expect((await fleet.getCluster('prod')).apps).toHaveLength(1);
+    fleet.statuses.record(id, synced('shop', 2, A), clock.now()); // still in flight when the selector narrows
+    await fleet.putApplication({ ...shop, clusterSelector: 'env=dev' });
+    expect((await fleet.getCluster('prod')).apps).toEqual([]);
+    await fleet.flush();
+    expect((await fleet.getCluster('prod')).apps).toEqual([]);
+  });
+
   it('flushes on its interval once started', async () => {
     const id = await cluster('prod');
     fleet.start();

@@ -33,6 +33,7 @@ describe('REST API', () => {
       ['POST', '/api/v1/tokens', { role: 'viewer' }, 'body.name: expected string'],
       ['PUT', '/api/v1/applications/Web_App', app, 'params.name: "Web_App" is not a DNS-1123 label'],
       ['PUT', '/api/v1/applications/web', { ...app, repoUrl: 'ftp://git/x' }, 'body.repoUrl: "ftp://git/x" is not an http(s) URL'],
+      ['PUT', '/api/v1/applications/web', { ...app, repoUrl: 'https://bot:s3cret@git.example/web.git' }, 'body.repoUrl: must not carry credentials: configure them on the agents'],
       ['PUT', '/api/v1/applications/web', { ...app, path: 'a/../../etc' }, 'body.path: "a/../../etc" must be a path inside the repository'],
       ['PUT', '/api/v1/applications/web', { ...app, clusterSelector: 'env in (prod' }, 'body.clusterSelector: '],
       ['PUT', '/api/v1/applications/web', { path: 'deploy' }, 'body.repoUrl: expected string'],

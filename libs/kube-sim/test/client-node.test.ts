@@ -77,7 +77,7 @@ describe('@kubernetes/client-node against the simulator', () => {
   it('creates with KubernetesObjectApi.create and refuses a duplicate with a 409 AlreadyExists Status', async () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'made', namespace: 'default' }, data: { a: 'b' } };
     const made = await api.create(cm);
-    expect(made.metadata?.uid).toBeDefined();
+    expect((made.metadata as k8s.V1ObjectMeta).uid).toBeDefined();
     const dup = (await api.create(cm).catch((e: unknown) => e)) as k8s.ApiException<string>;
     expect(dup.code).toBe(409);
     expect(JSON.parse(dup.body)).toMatchObject({ reason: 'AlreadyExists', message: 'configmaps "made" already exists' });

@@ -77,6 +77,8 @@ export async function http(cluster: { server: string; caPem: string; adminToken:
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.contentType) headers['content-type'] = opts.contentType;
     if (opts.accept) headers.accept = opts.accept;
+    // Node sends a DELETE body without framing unless told its length.
+    if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
     const req = request(url, { method, headers, ca: cluster.caPem }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

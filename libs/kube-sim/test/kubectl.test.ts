@@ -142,6 +142,9 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     await cluster.writeKubeconfig(rc, { token: 'reader-token', namespace: 'default' });
     const can = await kubectl(rc, ['auth', 'can-i', 'list', 'configmaps']);
     expect(can.stdout.trim()).toBe('yes');
+    const list = await kubectl(rc, ['auth', 'can-i', '--list']);
+    expect(list.stdout).toMatch(/configmaps\s+\[\]\s+\[\]\s+\[get list\]/);
+    expect(list.stdout).not.toContain('deployments');
     const cannot = await kubectl(rc, ['auth', 'can-i', 'delete', 'deployments']);
     expect(cannot.code).toBe(1);
     expect(cannot.stdout.trim()).toBe('no');

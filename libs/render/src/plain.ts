@@ -21,17 +21,23 @@ export type PlainEntry = { type: 'file'; path: string } | { type: 'kustomization
  * Manifest files under `dir`, depth first in bytewise name order; a subdirectory holding a kustomization is one entry
  * and is not descended into. Names starting with "." are skipped (editor and CI folders are not manifests).
  */
-export function plainEntries(reader: TreeReader, dir: string, from?: string): PlainEntry[] {
+export function plainEntries(reader: TreeReader, dir: string, from?: string, visiting: Set<string> = new Set()): PlainEntry[] {
+  const real = reader.resolve(dir, from);
+  if (visiting.has(real)) {
+    throw new RenderError('InvalidArgument', `directory "${dir}" loops back to "${real || '.'}" through a symbolic link`, { file: dir });
+  }
+  visiting.add(real);
   const out: PlainEntry[] = [];
   for (const name of reader.list(dir, from)) {
     if (name.startsWith('.')) continue;
     const path = joinInside(dir, name, from);
     if (reader.isDir(path, from)) {
       if (findKustomization(reader, path, from) !== undefined) out.push({ type: 'kustomization', path });
-      else out.push(...plainEntries(reader, path, from));
+      else out.push(...plainEntries(reader, path, from, visiting));
     } else if (MANIFEST_EXTENSIONS.some((ext) => name.endsWith(ext))) {
       out.push({ type: 'file', path });
     }
   }
+  visiting.delete(real);
   return out;
 }

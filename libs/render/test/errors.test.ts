@@ -43,6 +43,8 @@ const cases: Case[] = [
   { name: 'too many objects', files: { 'a.yaml': `${cm('a')}---\n${cm('b')}---\n${cm('c')}` }, limits: { maxObjects: 2 }, code: 'ResourceExhausted', message: /more than 2 objects/ },
   { name: 'namespace collapsing two objects into one id', files: { 'kustomization.yaml': 'namespace: one\nresources:\n- a.yaml\n', 'a.yaml': `${cm('x')}  namespace: a\n---\n${cm('x')}  namespace: b\n` }, code: 'InvalidArgument', message: /^kustomization\.yaml: namespace transformation produces ID conflict: ConfigMap one\/x/ },
   { name: 'two kustomization files in one directory', files: { 'app/kustomization.yaml': 'resources: []\n', 'app/kustomization.yml': 'resources: []\n' }, app: 'app', code: 'InvalidArgument', message: /^app\/kustomization\.yaml: found multiple kustomization files/ },
+  { name: 'plain directory looping through a symlink', files: { 'app/a.yaml': cm('a') }, symlinks: { 'app/loop': '..' }, app: 'app', code: 'InvalidArgument', message: /^app\/loop\/app: directory "app\/loop\/app" loops back to "app" through a symbolic link/ },
+  { name: 'kustomization cycle through a symlink', files: { 'base/kustomization.yaml': 'resources:\n- up\n' }, symlinks: { 'base/up': '../base' }, app: 'base', code: 'InvalidArgument', message: /^base\/kustomization\.yaml: cycle detected: base -> base/ },
   { name: 'absurdly deep nesting', files: { 'a.yaml': `${cm('x')}data:\n  a: ${'['.repeat(20000)}${']'.repeat(20000)}\n` }, code: 'InvalidArgument', message: /^a\.yaml:6: cannot parse YAML/ },
   { name: 'buildMetadata (needs the external engine)', files: { 'kustomization.yaml': 'buildMetadata: [originAnnotations]\n' }, code: 'Unimplemented', message: /buildMetadata is not supported/ },
   {

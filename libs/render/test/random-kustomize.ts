@@ -84,8 +84,7 @@ function kustomization(l: Layer, resources: string[], first: boolean): string {
   if (l.replicas) lines.push(`replicas:\n- name: ${l.replicas[0]}\n  count: ${l.replicas[1]}`);
   if (l.patch) {
     const doc = `apiVersion: apps/v1\nkind: ${l.patch.kind}\nmetadata:\n  name: ${l.patch.name}\n${l.patch.body.replace(/^metadata:\n/, '')}`;
-    const indented = doc.replace(/^metadata:\n  name: (.*)\n((?:  .*\n)*)/m, (_m, n: string, rest: string) => `metadata:\n  name: ${n}\n${rest}`);
-    const body = indented.split('\n').map((line) => (line === '' ? '' : `    ${line}`)).join('\n');
+    const body = doc.split('\n').map((line) => (line === '' ? '' : `    ${line}`)).join('\n');
     lines.push(`patches:\n- ${l.patch.targeted ? `target: {kind: ${l.patch.kind}}\n  ` : ''}patch: |-\n${body.trimEnd()}`);
   }
   return lines.join('\n') + '\n';

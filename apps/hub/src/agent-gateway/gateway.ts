@@ -28,6 +28,7 @@ export class AgentGateway {
   private readonly fleet: Fleet;
   private metrics: GatewayMetrics | undefined;
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  private readonly sentApps = new Map<string, Set<string>>();
 
   constructor(options: AgentGatewayOptions) {
     this.fleet = options.fleet;
@@ -52,6 +53,11 @@ export class AgentGateway {
         this.pendingWrites.add(write);
       },
       metrics: () => this.metrics,
+      sentApps: (clusterId: string) => {
+        let apps = this.sentApps.get(clusterId);
+        if (!apps) this.sentApps.set(clusterId, (apps = new Set()));
+        return apps;
+      },
     };
     this.implementation = {
       register: registerHandler(options.fleet, options.auth, log),

@@ -25,6 +25,8 @@ export interface SessionDeps {
   claim(session: AgentSession): AgentSession | undefined;
   release(session: AgentSession): void;
   metrics(): GatewayMetrics | undefined;
+  /** Applications this process has ever sent to the cluster, on any of its streams. */
+  sentApps(clusterId: string): Set<string>;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -159,6 +161,8 @@ export class AgentSession {
   private remember(snapshot: DesiredState): void {
     this.lastSentGeneration = snapshot.generation;
     this.currentApps = new Set(snapshot.apps.map((a) => a.app));
+    const sent = this.deps.sentApps(this.clusterId);
+    for (const app of this.currentApps) sent.add(app);
   }
 
   private ping(): void {
@@ -187,8 +191,9 @@ export class AgentSession {
         accepted.push(status);
         continue;
       }
-      // Not in the latest snapshot: a status crossing a prune is stale and dropped; an application the hub has never
-      // heard of is a broken agent, and says so.
+      // Not in the latest snapshot: a status crossing a prune (or an application's deletion) is stale and dropped; an
+      // application the hub never sent this cluster and does not know is a broken agent, and says so.
+      if (this.deps.sentApps(this.clusterId).has(status.app)) continue;
       if (!(await this.deps.fleet.applicationExists(status.app))) {
         throw new FlotillaError('InvalidArgument', `${field}.app: application "${status.app}" does not exist on this hub`);
       }

@@ -31,6 +31,9 @@ const httpUrl = () =>
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL` });
+    } else if (url.username || url.password) {
+      // Git credentials belong in each cluster (FLOTILLA_GIT_CREDENTIALS_FILE), never on the hub; don't echo them back.
+      ctx.addIssue({ code: 'custom', message: 'must not carry credentials: configure them on the agents' });
     }
   });
 

@@ -5,13 +5,15 @@ import type { Database } from '../store/index.js';
 import type { Metrics } from './metrics.js';
 
 export function registerHealthRoutes(app: FastifyInstance, db: Database, metrics: Metrics): void {
+  // /readyz is public: the driver's error (host, user, database) goes to the log, not to the caller.
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
       await db.execute(sql`select 1`);
       return { status: 'ready' };
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', reason: `store: ${(err as Error).message}` });
+      app.log.warn({ err }, 'readiness check: the store does not answer');
+      return reply.code(503).send({ status: 'unavailable', reason: 'the store does not answer' });
     }
   });
   app.get('/metrics', async (_request, reply) => {

@@ -162,7 +162,10 @@ function managerLabel(e: Entry): string {
   return s;
 }
 
-function conflictError(conflicts: { entry: Entry; path: FieldPath }[]): ApiError {
+function conflictError(unsorted: { entry: Entry; path: FieldPath }[]): ApiError {
+  // structured-merge-diff walks field sets in sorted order: conflicts come out sorted by manager, then path.
+  const key = (c: { entry: Entry; path: FieldPath }) => `${managerLabel(c.entry)}\u0000${pathString(c.path)}`;
+  const conflicts = [...unsorted].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${managerLabel(c.entry)}`, field: pathString(c.path) }));
   let message: string;
   if (conflicts.length === 1) {

@@ -43,6 +43,20 @@ function ruleAllows(r: PolicyRule, a: Attributes): boolean {
   return true;
 }
 
+/** Every rule that applies to `user` in `namespace`, from the cluster's RBAC objects. */
+export function rbacRules(store: ObjectStore, user: User, namespace: string): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const b of store.list({ group: RBAC, resource: 'clusterrolebindings' }).items) {
+    if (((b.subjects ?? []) as Subject[]).some((s) => subjectMatches(s, user, undefined))) out.push(...rulesOf(store, b.roleRef as { kind?: string; name?: string }, undefined));
+  }
+  if (namespace) {
+    for (const b of store.list({ group: RBAC, resource: 'rolebindings' }, { namespace }).items) {
+      if (((b.subjects ?? []) as Subject[]).some((s) => subjectMatches(s, user, namespace))) out.push(...rulesOf(store, b.roleRef as { kind?: string; name?: string }, namespace));
+    }
+  }
+  return out;
+}
+
 /** Whether the cluster's RBAC objects allow `a` for `user`. */
 export function rbacAllows(store: ObjectStore, user: User, a: Attributes): boolean {
   for (const b of store.list({ group: RBAC, resource: 'clusterrolebindings' }).items) {

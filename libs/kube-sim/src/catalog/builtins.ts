@@ -72,6 +72,7 @@ const ROWS: Row[] = [
   { g: 'storage.k8s.io', v: ['v1'], kind: 'StorageClass', res: 'storageclasses', ns: false, short: ['sc'] },
   { g: 'apiextensions.k8s.io', v: ['v1'], kind: 'CustomResourceDefinition', res: 'customresourcedefinitions', ns: false, short: ['crd', 'crds'], status: true, gen: true, categories: ['api-extensions'] },
   { g: 'authorization.k8s.io', v: ['v1'], kind: 'SelfSubjectAccessReview', res: 'selfsubjectaccessreviews', ns: false, verbs: ['create'] },
+  { g: 'authorization.k8s.io', v: ['v1'], kind: 'SelfSubjectRulesReview', res: 'selfsubjectrulesreviews', ns: false, verbs: ['create'] },
 ];
 
 function toType(r: Row): ResourceType {

@@ -61,6 +61,8 @@ export async function create(ctx: HandlerContext): Promise<WriteResult> {
   settleNamespace(ctx, obj);
   const dryRun = isDryRun(ctx.info.query);
   delete obj.metadata.managedFields;
+  // Kinds with a status subresource start with an empty status whatever the request says (PrepareForCreate).
+  if (ctx.type.status && !(ctx.type.group === '' && ctx.type.resource === 'namespaces')) delete obj.status;
   applyDefaults(ctx.type, obj);
   allocate(ctx.store, ctx.type, obj, undefined);
   validateKind(ctx.type, obj);

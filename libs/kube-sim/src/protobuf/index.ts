@@ -226,3 +226,9 @@ export function decodeAccessReview(body: Buffer): unknown {
   if (nra) out.nonResourceAttributes = { path: str(nra, 1) ?? '', verb: str(nra, 2) ?? '' };
   return { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: out };
 }
+
+/** Decodes a protobuf SelfSubjectRulesReview (spec.namespace only). */
+export function decodeRulesReview(body: Buffer): unknown {
+  const spec = sub(envelope(body).fields, 2);
+  return { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: (spec && str(spec, 1)) ?? '' } };
+}

@@ -5,8 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator, User } from '../auth/index.js';
 import { forbiddenFor, isPublicPath } from '../auth/index.js';
 import { can } from '../auth/rbac.js';
-import { decodeAccessReview } from '../protobuf/index.js';
-import { selfSubjectAccessReview } from '../auth/review.js';
+import { decodeAccessReview, decodeRulesReview } from '../protobuf/index.js';
+import { selfSubjectAccessReview, selfSubjectRulesReview } from '../auth/review.js';
 import { AGGREGATED_CONTENT_TYPE, aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, findGroup, wantsAggregated } from '../discovery/index.js';
 import { openApiV2, openApiV3 } from '../discovery/openapi.js';
 import { ApiError } from '../errors/index.js';
@@ -17,7 +17,7 @@ import { get, list, remove, removeCollection } from '../handlers/read.js';
 import { create, patch, update } from '../handlers/write.js';
 import type { ObjectStore } from '../store/index.js';
 import { watch } from '../watch/index.js';
-import { notServed, readBody, readRawBody, sendError, sendJson, sendText } from './http.js';
+import { notServed, readRawBody, sendError, sendJson, sendText } from './http.js';
 import type { RequestInfo } from './request-info.js';
 import { requestInfo } from './request-info.js';
 
@@ -84,11 +84,13 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
   authorize(state.store, user, info);
   const type = state.store.types.get(info.group, info.resource);
   if (!type || !type.versions.includes(info.version)) throw notServed();
-  if (type.group === 'authorization.k8s.io' && type.resource === 'selfsubjectaccessreviews') {
+  if (type.group === 'authorization.k8s.io' && (type.resource === 'selfsubjectaccessreviews' || type.resource === 'selfsubjectrulesreviews')) {
     if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const contentType = String(req.headers['content-type'] ?? 'application/json');
-    const body = /protobuf/.test(contentType) ? decodeAccessReview(await readRawBody(req)) : parseDocument(await readBody(req), contentType);
-    return sendJson(res, 201, selfSubjectAccessReview(state.store, user, body));
+    const rules = type.resource === 'selfsubjectrulesreviews';
+    const raw = await readRawBody(req);
+    const body = /protobuf/.test(contentType) ? (rules ? decodeRulesReview(raw) : decodeAccessReview(raw)) : parseDocument(raw.toString('utf8'), contentType);
+    return sendJson(res, 201, rules ? selfSubjectRulesReview(state.store, user, body) : selfSubjectAccessReview(state.store, user, body));
   }
   if (!type.namespaced && info.namespace !== undefined) throw notServed();
   if (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb)) {
@@ -134,7 +136,7 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
 
 function authorize(store: ObjectStore, user: User, info: RequestInfo): void {
   const attrs = { verb: info.verb, isResourceRequest: true, path: info.path, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
-  if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews') return;
+  if (info.group === 'authorization.k8s.io' && (info.resource === 'selfsubjectaccessreviews' || info.resource === 'selfsubjectrulesreviews')) return;
   if (!can(store, user, attrs)) throw forbiddenFor(user, attrs);
 }
 

@@ -21,7 +21,12 @@
 //   dependents are gone; Orphan removes the owner reference from dependents.
 // - Deleting a Namespace marks it Terminating, deletes everything in it, and removes it once empty.
 // - Watch callbacks run synchronously, in resourceVersion order, after the write is committed; a callback may write
-//   (its events are queued and delivered after the current one to every subscriber).
+//   (its events are queued and delivered after the current one to every subscriber). MODIFIED events carry
+//   `previous` (the object before). `watch(filter, fn, { sinceResourceVersion })` replays retained events first and
+//   throws 410 Expired when they are gone (historyLimit, default 250).
+// - The store checks metadata (names, labels, namespaces) only; kind rules, defaults and field validation belong to the
+//   REST path (src/handlers), so controllers may write what a kubelet or controller-manager would.
+// - snapshot() / restore() move the whole state as JSON (see SimulatedCluster.saveSnapshot).
 
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/index.js';

@@ -98,8 +98,9 @@ interface Accumulated {
 }
 
 function accumulate(ctx: BuildContext, dir: string, from: string | undefined, resourcesIn?: Resource[]): Accumulated {
-  if (ctx.stack.includes(dir)) {
-    throw new RenderError('InvalidArgument', `cycle detected: ${[...ctx.stack, dir].join(' -> ')}`, { file: from });
+  const real = ctx.reader.resolve(dir, from);
+  if (ctx.stack.includes(real)) {
+    throw new RenderError('InvalidArgument', `cycle detected: ${[...ctx.stack, real].map((d) => d || '.').join(' -> ')}`, { file: from });
   }
   if (ctx.stack.length >= ctx.limits.maxDepth) {
     throw new RenderError('ResourceExhausted', `kustomizations nested more than ${ctx.limits.maxDepth} deep (limit maxDepth)`, { file: from });
@@ -108,7 +109,7 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
   if (kfile === undefined) {
     throw new RenderError('NotFound', `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir || '.'}'`, { file: from });
   }
-  ctx.stack.push(dir);
+  ctx.stack.push(real);
   try {
     const k = parseKustomization(ctx.reader.readText(kfile, from), kfile, ctx.limits.maxAliasExpansions);
     if (k.isComponent && resourcesIn === undefined) {

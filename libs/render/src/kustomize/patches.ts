@@ -23,7 +23,8 @@ const BUILTIN_GROUPS = new Set([
 ]);
 
 interface LoadedPatch {
-  docs: { value: JsonValue; line: number }[];
+  /** line is undefined for inline patches: their lines count from the patch text, not the kustomization. */
+  docs: { value: JsonValue; line: number | undefined }[];
   file: string;
 }
 
@@ -33,8 +34,8 @@ function loadPatch(ctx: BuildContext, entry: { path?: string; patch?: string }, 
   const docs = decodeDocuments(text, path, ctx.limits.maxAliasExpansions);
   // kustomize reads JSON 6902 patches with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1: "y" and "on" are booleans).
   const isJson = docs.length === 1 && Array.isArray(docs[0]?.value);
-  if (yaml11 || isJson) return { docs: decodeDocuments(text, path, ctx.limits.maxAliasExpansions, { yaml11: true }), file: path };
-  return { docs, file: path };
+  const decoded = yaml11 || isJson ? decodeDocuments(text, path, ctx.limits.maxAliasExpansions, { yaml11: true }) : docs;
+  return { docs: decoded.map((d) => ({ value: d.value, line: entry.path === undefined ? undefined : d.line })), file: path };
 }
 
 function isJsonPatch(p: LoadedPatch): boolean {
@@ -86,7 +87,7 @@ function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: s
   }
 }
 
-function targetFromPatch(doc: JsonObject, file: string, line: number): Target {
+function targetFromPatch(doc: JsonObject, file: string, line: number | undefined): Target {
   const md = doc.metadata;
   const name = isObject(md) && typeof md.name === 'string' ? md.name : undefined;
   if (typeof doc.kind !== 'string' || name === undefined) {
@@ -98,7 +99,8 @@ function targetFromPatch(doc: JsonObject, file: string, line: number): Target {
     t.version = escapeRegex(i < 0 ? doc.apiVersion : doc.apiVersion.slice(i + 1));
     if (i >= 0) t.group = escapeRegex(doc.apiVersion.slice(0, i));
   }
-  if (isObject(md) && typeof md.namespace === 'string' && md.namespace !== '') t.namespace = escapeRegex(md.namespace);
+  // A patch without a namespace targets the default namespace only (kustomize compares effective namespaces).
+  t.namespace = isObject(md) && typeof md.namespace === 'string' && md.namespace !== '' ? escapeRegex(md.namespace) : 'default';
   return t;
 }
 
