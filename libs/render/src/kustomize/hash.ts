@@ -4,7 +4,8 @@ import type { Resource } from '../resource.js';
 import { setName } from '../resource.js';
 import type { JsonValue } from '../types.js';
 import { formatNumber } from '../yaml/scalars.js';
-import { sha256Hex } from './sha256.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 /** encoding/json's Marshal: sorted keys, Go's string escaping (HTML-safe, U+2028/2029 escaped). */
 export function goJson(v: JsonValue): string {
@@ -55,7 +56,7 @@ export function contentHash(r: Resource): string {
     m = { kind: 'Secret', type: field(o.type), name: '', data: field(o.data) };
     if (isObject(o.stringData)) m.stringData = o.stringData;
   }
-  return encode(sha256Hex(new TextEncoder().encode(goJson(m))));
+  return encode(bytesToHex(sha256(new TextEncoder().encode(goJson(m)))));
 }
 
 export function appendHashes(resources: Resource[]): void {
