@@ -60,6 +60,9 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     const widget = await tmp.file('widget.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n');
     expect((await k('apply', '--server-side', '-f', widget)).code).toBe(0);
     expect((await k('get', 'wd', 'w1', '-o', 'jsonpath={.spec.size}')).stdout).toBe('3');
+    const both = await tmp.file('both.yaml', CRD.replace(/widgets/g, 'gizmos').replace(/widget/g, 'gizmo').replace('kind: Widget', 'kind: Gizmo').replace('shortNames: [wd]', 'shortNames: [gz]') + '---\napiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n');
+    await k('apply', '-f', both);
+    expect((await k('apply', '-f', both)).stdout).toContain('gizmo.example.com/g1');
     const explain = await k('explain', 'widget.spec.size');
     expect(explain.stdout).toContain('How big the widget is.');
   });
@@ -80,7 +83,16 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     expect(managers.stdout.split(' ').sort()).toEqual(['kubectl', 'other']);
   });
 
+  // Waiting first also lets the controllers settle, so diff compares a Deployment whose status no longer moves.
+  it('waits for the Deployment controller to make the Deployment Available', async () => {
+    const out = await k('wait', '--for=condition=Available', 'deployment/web', '--timeout=25s');
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toContain('deployment.apps/web condition met');
+  });
+
   it('changes nothing on apply --dry-run=server, and diff --server-side exits 1 on a difference, 0 when equal', async () => {
+    // A finished rollout has a status that no longer moves, so diff sees only what the manifest changes.
+    expect((await k('rollout', 'status', 'deployment/web', '--timeout=25s')).stdout).toContain('successfully rolled out');
     const generation = (await k('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.generation}')).stdout;
     const v9 = await tmp.file('v9.yaml', DEPLOYMENT(9));
     const dry = await k('apply', '--server-side', '--field-manager=other', '--dry-run=server', '-f', v9);
@@ -92,12 +104,6 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     const same = await k('diff', '--server-side', '--field-manager=other', '-f', await tmp.file('v5b.yaml', DEPLOYMENT(5)));
     expect(same.code).toBe(0);
     expect(same.stdout).toBe('');
-  });
-
-  it('waits for the Deployment controller to make the Deployment Available', async () => {
-    const out = await k('wait', '--for=condition=Available', 'deployment/web', '--timeout=25s');
-    expect(out.stderr).toBe('');
-    expect(out.stdout).toContain('deployment.apps/web condition met');
   });
 
   it('prints the object with get -o yaml', async () => {
@@ -153,7 +159,7 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     expect(denied.stderr).toContain('Error from server (Forbidden): deployments.apps is forbidden: User "reader" cannot list resource "deployments" in API group "apps" in the namespace "default"');
   });
 
-  it('authorizes a ServiceAccount token by the Role and RoleBinding objects applied to the cluster', async () => {
+  it('authorizes ServiceAccount tokens (createToken and kubectl create token) by the Role and RoleBinding objects applied to the cluster', async () => {
     const rbac = await tmp.file('rbac.yaml', `apiVersion: v1
 kind: Namespace
 metadata: {name: agent}
@@ -187,6 +193,11 @@ subjects:
     expect(other.stderr).toContain('deployments.apps is forbidden: User "system:serviceaccount:agent:flotilla-agent" cannot list resource "deployments" in API group "apps" in the namespace "default"');
     const secrets = await kubectl(sa, ['get', 'secrets']);
     expect(secrets.stderr).toContain('cannot list resource "secrets" in API group "" in the namespace "agent"');
+    const issued = (await k('create', 'token', 'flotilla-agent', '-n', 'agent')).stdout.trim();
+    const viaTokenRequest = `${tmp.dir}/issued.kubeconfig`;
+    await cluster.writeKubeconfig(viaTokenRequest, { token: issued, namespace: 'agent' });
+    expect((await kubectl(viaTokenRequest, ['auth', 'can-i', 'create', 'deployments'])).stdout.trim()).toBe('yes');
+    expect((await kubectl(viaTokenRequest, ['auth', 'can-i', 'delete', 'deployments'])).stdout.trim()).toBe('no');
   });
 
   it('tells a request without a valid token it is Unauthorized', async () => {

@@ -29,6 +29,7 @@ export class AgentGateway {
   private metrics: GatewayMetrics | undefined;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private readonly sentApps = new Map<string, Set<string>>();
+  private readonly connectionWrites = new Map<string, Promise<void>>();
 
   constructor(options: AgentGatewayOptions) {
     this.fleet = options.fleet;
@@ -46,12 +47,11 @@ export class AgentGateway {
       release: (session: AgentSession) => {
         if (this.sessions.get(session.clusterId) !== session) return;
         this.sessions.delete(session.clusterId);
-        const write = this.fleet
-          .setConnected(session.clusterId, false, this.fleet.clock.now())
-          .catch((err: unknown) => log.warn({ cluster: session.clusterName, err: String(err) }, 'could not record disconnect'))
-          .finally(() => this.pendingWrites.delete(write));
-        this.pendingWrites.add(write);
+        this.recordConnection(session.clusterId, false).catch((err: unknown) =>
+          log.warn({ cluster: session.clusterName, err: String(err) }, 'could not record disconnect'),
+        );
       },
+      recordConnection: (clusterId: string, connected: boolean, agentVersion?: string) => this.recordConnection(clusterId, connected, agentVersion),
       metrics: () => this.metrics,
       sentApps: (clusterId: string) => {
         let apps = this.sentApps.get(clusterId);
@@ -69,6 +69,25 @@ export class AgentGateway {
   /** Mounts AgentService on a grpc-js server. */
   addTo(server: grpc.Server): void {
     addService(server, AgentService, this.implementation);
+  }
+
+  /**
+   * Connection writes of one cluster run one after another in event order: with a connection pool, a late
+   * "disconnected" of a closed stream must never land after the "connected" of the stream that followed it.
+   */
+  private recordConnection(clusterId: string, connected: boolean, agentVersion?: string): Promise<void> {
+    const previous = this.connectionWrites.get(clusterId) ?? Promise.resolve();
+    const write = previous
+      .catch(() => undefined)
+      .then(() => this.fleet.setConnected(clusterId, connected, this.fleet.clock.now(), agentVersion));
+    const settled = write.catch(() => undefined);
+    this.connectionWrites.set(clusterId, settled);
+    this.pendingWrites.add(settled);
+    void settled.then(() => {
+      this.pendingWrites.delete(settled);
+      if (this.connectionWrites.get(clusterId) === settled) this.connectionWrites.delete(clusterId);
+    });
+    return write;
   }
 
   /** Publishes flotilla_agent_* metrics in the hub's registry (call once). */

@@ -25,6 +25,8 @@ export interface SessionDeps {
   claim(session: AgentSession): AgentSession | undefined;
   release(session: AgentSession): void;
   metrics(): GatewayMetrics | undefined;
+  /** Records the cluster connected or not, in the order the streams opened and closed. */
+  recordConnection(clusterId: string, connected: boolean, agentVersion?: string): Promise<void>;
   /** Applications this process has ever sent to the cluster, on any of its streams. */
   sentApps(clusterId: string): Set<string>;
 }
@@ -114,7 +116,7 @@ export class AgentSession {
     switch (message.case) {
       case 'hello':
         if (this.phase !== 'awaitingHello') throw new FlotillaError('FailedPrecondition', 'hello was already sent on this stream');
-        return this.hello(message.value.agentVersion, now);
+        return this.hello(message.value.agentVersion);
       case 'status':
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return this.ingest(message.value.apps, now);
@@ -133,12 +135,12 @@ export class AgentSession {
     }
   }
 
-  private async hello(agentVersion: string, now: Date): Promise<void> {
+  private async hello(agentVersion: string): Promise<void> {
     this.phase = 'open';
     const replaced = this.deps.claim(this);
     replaced?.fail(new FlotillaError('FailedPrecondition', `replaced by a newer stream of cluster "${this.clusterName}"`));
     this.cleanups.push(every(this.deps.fleet.clock, this.deps.pingIntervalMs, () => this.ping()));
-    await this.deps.fleet.setConnected(this.clusterId, true, now, agentVersion);
+    await this.deps.recordConnection(this.clusterId, true, agentVersion);
     this.deps.log.info({ cluster: this.clusterName, agentVersion }, 'agent connected');
     await this.pushSnapshot(true);
   }

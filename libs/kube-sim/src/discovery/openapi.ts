@@ -2,7 +2,7 @@
 // CRD's versions. Documents are cached per process by the set of CRD schemas, so identical clusters share them.
 
 import type { CustomResourceSchema, JsonObject } from '@flotilla/kube-schema';
-import { openApiV2Document, openApiV3Document, openApiV3Index } from '@flotilla/kube-schema';
+import { openApiV2Document, openApiV2Protobuf, openApiV3Document, openApiV3Index } from '@flotilla/kube-schema';
 import type { CrdSpec } from '../crd/index.js';
 import type { ObjectStore } from '../store/index.js';
 import type { KubeObject } from '../types/index.js';
@@ -56,6 +56,21 @@ function cached(key: string, build: () => unknown): string | undefined {
 export function openApiV2(store: ObjectStore): string {
   const custom = customSchemas(store);
   return cached(`v2|${JSON.stringify(custom)}`, () => openApiV2Document(custom))!;
+}
+
+const protoCache = new Map<string, Buffer>();
+
+/** The v2 document in the protobuf form kubectl's client-side validation asks for. */
+export function openApiV2Proto(store: ObjectStore): Buffer {
+  const custom = customSchemas(store);
+  const key = JSON.stringify(custom);
+  let bytes = protoCache.get(key);
+  if (!bytes) {
+    bytes = Buffer.from(openApiV2Protobuf(openApiV2Document(custom)));
+    if (protoCache.size >= MAX_CACHED) protoCache.delete(protoCache.keys().next().value!);
+    protoCache.set(key, bytes);
+  }
+  return bytes;
 }
 
 export function openApiV3(store: ObjectStore, subpath: string): string | undefined {

@@ -105,6 +105,14 @@ const BY_KIND: Record<string, Column[]> = {
     col('Ports', (o) => ((get(o, 'spec.tls') as unknown[] | undefined)?.length ? '80, 443' : '80')),
     AGE,
   ],
+  'storage.k8s.io/StorageClass': [
+    { ...NAME, cell: (o) => `${o.metadata.name}${o.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ? ' (default)' : ''}` },
+    col('Provisioner', (o) => get(o, 'provisioner') ?? ''),
+    col('ReclaimPolicy', (o) => get(o, 'reclaimPolicy') ?? 'Delete'),
+    col('VolumeBindingMode', (o) => get(o, 'volumeBindingMode') ?? 'Immediate'),
+    col('AllowVolumeExpansion', (o) => String(get(o, 'allowVolumeExpansion') ?? false)),
+    AGE,
+  ],
   'batch/Job': [NAME, col('Status', (o) => ((get(o, 'status.succeeded') as number | undefined) ? 'Complete' : 'Running')), col('Completions', (o) => `${num(o, 'status.succeeded')}/${get(o, 'spec.completions') ?? 1}`), AGE],
 };
 

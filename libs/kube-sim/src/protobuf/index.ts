@@ -232,3 +232,16 @@ export function decodeRulesReview(body: Buffer): unknown {
   const spec = sub(envelope(body).fields, 2);
   return { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: (spec && str(spec, 1)) ?? '' } };
 }
+
+/** Decodes a protobuf TokenRequest (spec.audiences and spec.expirationSeconds). */
+export function decodeTokenRequest(body: Buffer): unknown {
+  const spec = sub(envelope(body).fields, 2);
+  const out: Record<string, unknown> = {};
+  if (spec) {
+    const audiences = strings(spec, 1);
+    if (audiences.length) out.audiences = audiences;
+    const exp = int(spec, 4);
+    if (exp) out.expirationSeconds = exp;
+  }
+  return { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: out };
+}

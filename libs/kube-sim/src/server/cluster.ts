@@ -91,7 +91,12 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Simu
   const interceptors = new Set<Interceptor>();
   const watches = new Set<ServerResponse>();
   let port = 0;
-  const state = { store, auth, serverAddress: () => `127.0.0.1:${port}`, interceptors, watches };
+  const issueServiceAccountToken = (namespace: string, sa: string): string => {
+    const token = randomBytes(24).toString('base64url');
+    auth.issue(token, `system:serviceaccount:${namespace}:${sa}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`]);
+    return token;
+  };
+  const state = { store, auth, serverAddress: () => `127.0.0.1:${port}`, interceptors, watches, issueServiceAccountToken };
   const listener = await listen((req, res) => route(state, req, res));
   port = listener.port;
   const server = `https://127.0.0.1:${port}`;
@@ -124,11 +129,9 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Simu
     grant: (token, rules, g) => void auth.grant(token, rules, g?.user),
     revoke: (token) => auth.revoke(token),
     createToken: (identity) => {
+      if ('serviceAccount' in identity) return issueServiceAccountToken(identity.serviceAccount.namespace, identity.serviceAccount.name);
       const token = randomBytes(24).toString('base64url');
-      if ('serviceAccount' in identity) {
-        const { namespace, name: sa } = identity.serviceAccount;
-        auth.issue(token, `system:serviceaccount:${namespace}:${sa}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`]);
-      } else auth.issue(token, identity.user, identity.groups ?? []);
+      auth.issue(token, identity.user, identity.groups ?? []);
       return token;
     },
     intercept: (fn) => {

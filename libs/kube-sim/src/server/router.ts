@@ -5,10 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator, User } from '../auth/index.js';
 import { forbiddenFor, isPublicPath } from '../auth/index.js';
 import { can } from '../auth/rbac.js';
-import { decodeAccessReview, decodeRulesReview } from '../protobuf/index.js';
+import { decodeAccessReview, decodeRulesReview, decodeTokenRequest } from '../protobuf/index.js';
 import { selfSubjectAccessReview, selfSubjectRulesReview } from '../auth/review.js';
 import { AGGREGATED_CONTENT_TYPE, aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions, findGroup, wantsAggregated } from '../discovery/index.js';
-import { openApiV2, openApiV3 } from '../discovery/openapi.js';
+import { OPENAPI_V2_PROTOBUF_MEDIA_TYPE } from '@flotilla/kube-schema';
+import { openApiV2, openApiV2Proto, openApiV3 } from '../discovery/openapi.js';
 import { ApiError } from '../errors/index.js';
 import type { HandlerContext } from '../handlers/context.js';
 import { present } from '../handlers/context.js';
@@ -46,6 +47,8 @@ export type Interceptor = (req: { method: string; info: RequestInfo }) => Interc
 export interface RouterState {
   store: ObjectStore;
   auth: Authenticator;
+  /** Issues a token for a ServiceAccount (the serviceaccounts/token subresource). */
+  issueServiceAccountToken: (namespace: string, name: string) => string;
   serverAddress: () => string;
   interceptors: Set<Interceptor>;
   watches: Set<ServerResponse>;
@@ -98,6 +101,13 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
     throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   }
   const sub = info.subresource;
+  if (type.group === '' && type.resource === 'serviceaccounts' && sub === 'token') {
+    if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const contentType = String(req.headers['content-type'] ?? 'application/json');
+    const raw = await readRawBody(req);
+    const body = /protobuf/.test(contentType) ? decodeTokenRequest(raw) : parseDocument(raw.toString('utf8'), contentType);
+    return sendJson(res, 201, tokenRequest(state, info.namespace!, info.name, body));
+  }
   if (sub && !((sub === 'status' && type.status) || (sub === 'scale' && type.scale))) throw notServed();
   if (sub && !['get', 'update', 'patch'].includes(info.verb)) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const ctx: HandlerContext = { store: state.store, req, res, info, user, type };
@@ -134,6 +144,21 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
   }
 }
 
+/** TokenRequest for an existing ServiceAccount: a bearer token whose rights come from RBAC (expiry not enforced). */
+function tokenRequest(state: RouterState, namespace: string, name: string, body: unknown): object {
+  state.store.mustGet({ group: '', resource: 'serviceaccounts' }, namespace, name);
+  const spec = ((body as { spec?: { audiences?: string[]; expirationSeconds?: number } } | undefined)?.spec ?? {}) as { audiences?: string[]; expirationSeconds?: number };
+  const expirationSeconds = spec.expirationSeconds ?? 3600;
+  const expiry = new Date(state.store.clock.now().getTime() + expirationSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace, creationTimestamp: null },
+    spec: { audiences: spec.audiences ?? ['https://kubernetes.default.svc.cluster.local'], expirationSeconds, boundObjectRef: null },
+    status: { token: state.issueServiceAccountToken(namespace, name), expirationTimestamp: expiry },
+  };
+}
+
 function authorize(store: ObjectStore, user: User, info: RequestInfo): void {
   const attrs = { verb: info.verb, isResourceRequest: true, path: info.path, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
   if (info.group === 'authorization.k8s.io' && (info.resource === 'selfsubjectaccessreviews' || info.resource === 'selfsubjectrulesreviews')) return;
@@ -150,7 +175,15 @@ function serveNonResource(state: RouterState, req: IncomingMessage, res: ServerR
   };
   if (path === '/api') return agg ? sendAggregated(aggregated(types, true)) : sendJson(res, 200, apiVersions(state.serverAddress()));
   if (path === '/apis') return agg ? sendAggregated(aggregated(types, false)) : sendJson(res, 200, apiGroupList(types));
-  if (path === '/openapi/v2') return sendRaw(res, openApiV2(state.store));
+  if (path === '/openapi/v2') {
+    if (/protobuf/.test(String(req.headers.accept ?? ''))) {
+      const bytes = openApiV2Proto(state.store);
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF_MEDIA_TYPE, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+      res.end(bytes);
+      return;
+    }
+    return sendRaw(res, openApiV2(state.store));
+  }
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
     const doc = openApiV3(state.store, path === '/openapi/v3' ? '' : path.slice('/openapi/v3/'.length));
     if (doc === undefined) throw notServed();

@@ -34,86 +34,41 @@ import { RealClock } from '../clock/index.js';
 import type { ApiError } from '../errors/index.js';
 import { STALE_OBJECT, alreadyExists, badRequest, conflict, fieldCause, gone, invalid, notFound, ApiError as ApiErrorClass } from '../errors/index.js';
 import { BUILTIN_TYPES } from '../catalog/builtins.js';
-import type { LabelSelector } from '../selectors/index.js';
-import { matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors/index.js';
-import type { KubeObject, ManagedFieldsEntry, ResourceType, TypeRef } from '../types/index.js';
+import { matchesLabels, parseLabelSelector } from '../selectors/index.js';
+import type { KubeObject, ResourceType, TypeRef } from '../types/index.js';
 import { TypeRegistry, groupVersion, parseApiVersion, typeKey } from '../types/index.js';
 import { installCrdSupport, typeFromCrd } from '../crd/index.js';
+import { decodeContinue, encodeContinue, fieldMatcher } from './list.js';
 import { clone, deepEqual, deepFreeze, generateName, specOf, validateMeta } from './meta.js';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface StoreEvent {
-  type: WatchEventType;
-  object: KubeObject;
-  resourceType: ResourceType;
-  /** Numeric form of object.metadata.resourceVersion. */
-  resourceVersion: number;
-  /** For MODIFIED: the object before this change (lets a filtered watch turn a change into ADDED/DELETED). */
-  previous?: KubeObject;
-}
-
-export interface WatchFilter {
-  group?: string;
-  resource?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-}
-
-export interface WatchOptions {
-  /** Replay retained events newer than this resourceVersion first; throws 410 Expired if they are no longer retained. */
-  sinceResourceVersion?: string;
-}
-
-export interface WriteOptions {
-  /** Validate and compute the result, store nothing, bump nothing. */
-  dryRun?: boolean;
-  /** updateStatus only: the managedFields to record (status writes otherwise keep metadata unchanged). */
-  managedFields?: ManagedFieldsEntry[];
-}
-
-export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
-
-export interface DeleteOptions extends WriteOptions {
-  propagationPolicy?: PropagationPolicy;
-  preconditions?: { uid?: string; resourceVersion?: string };
-}
-
-export interface DeleteResult {
-  /** The object as deleted, or with deletionTimestamp set when finalizers keep it. */
-  object: KubeObject;
-  /** True when the object is gone now; false when finalizers (or foreground dependents) keep it. */
-  deleted: boolean;
-}
-
-export interface ListOptions {
-  namespace?: string;
-  labelSelector?: string | LabelSelector;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
-}
-
-export interface ListResult {
-  items: KubeObject[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export interface StoreSnapshot {
-  resourceVersion: number;
-  objects: { group: string; resource: string; object: KubeObject }[];
-}
-
-export interface StoreOptions {
-  clock?: Clock;
-  /** How many change events are kept for watches resuming from an older resourceVersion (default 250: thousands of clusters share one process; a real watch cache keeps a few hundred per type). */
-  historyLimit?: number;
-  /** Skip creating default, kube-system, kube-public and kube-node-lease. */
-  noDefaultNamespaces?: boolean;
-}
+export type {
+  StoreEvent,
+  WatchEventType,
+  WatchFilter,
+  WatchOptions,
+  WriteOptions,
+  PropagationPolicy,
+  DeleteOptions,
+  DeleteResult,
+  ListOptions,
+  ListResult,
+  StoreSnapshot,
+  StoreOptions,
+} from './types.js';
+import type {
+  StoreEvent,
+  WatchEventType,
+  WatchFilter,
+  WatchOptions,
+  WriteOptions,
+  PropagationPolicy,
+  DeleteOptions,
+  DeleteResult,
+  ListOptions,
+  ListResult,
+  StoreSnapshot,
+  StoreOptions,
+} from './types.js';
 
 type Listener = { filter: WatchFilter; fn: (e: StoreEvent) => void };
 
@@ -176,20 +131,21 @@ export class ObjectStore {
   list(ref: TypeRef | ResourceType, opts: ListOptions = {}): ListResult {
     const t = this.type(ref);
     const labels = typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : (opts.labelSelector ?? []);
-    const fieldMatch = this.fieldMatcher(t, opts.fieldSelector);
+    const fieldMatch = fieldMatcher(t, opts.fieldSelector);
     const bucket = this.buckets.get(typeKey(t.group, t.resource));
     let entries = bucket ? [...bucket.entries()] : [];
     if (t.namespaced && opts.namespace) entries = entries.filter(([, o]) => o.metadata.namespace === opts.namespace);
     entries = entries.filter(([, o]) => matchesLabels(labels, o.metadata.labels) && fieldMatch(o));
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const listRv = this.continueRv(opts.continue) ?? this.rv;
-    const start = this.continueKey(opts.continue);
+    const token = decodeContinue(opts.continue, this.compactedRv);
+    const listRv = token?.rv ?? this.rv;
+    const start = token?.start;
     if (start !== undefined) entries = entries.filter(([k]) => k > start);
     const result: ListResult = { items: entries.map(([, o]) => o), resourceVersion: String(listRv) };
     if (opts.limit && opts.limit > 0 && entries.length > opts.limit) {
       result.items = result.items.slice(0, opts.limit);
       const last = entries[opts.limit - 1]![0];
-      result.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: listRv, start: last })).toString('base64');
+      result.continue = encodeContinue(listRv, last);
       result.remainingItemCount = entries.length - opts.limit;
     }
     return result;
@@ -448,39 +404,6 @@ export class ObjectStore {
     } finally {
       this.dispatching = false;
     }
-  }
-
-  private fieldMatcher(t: ResourceType, raw: string | undefined): (o: KubeObject) => boolean {
-    if (!raw) return () => true;
-    const reqs = parseFieldSelector(raw).map((r) => {
-      const read =
-        r.field === 'metadata.name' ? (o: KubeObject) => o.metadata.name ?? '' : r.field === 'metadata.namespace' ? (o: KubeObject) => o.metadata.namespace ?? '' : t.fieldSelectors?.[r.field];
-      if (!read) throw badRequest(`field label not supported: ${r.field}`);
-      return { ...r, read };
-    });
-    return (o) => reqs.every((r) => (r.read(o) === r.value) !== r.negate);
-  }
-
-  private continueToken(token: string | undefined): { rv: number; start: string } | undefined {
-    if (!token) return undefined;
-    try {
-      const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv?: unknown; start?: unknown };
-      if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') {
-        if (parsed.rv < this.compactedRv) throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-        return { rv: parsed.rv, start: parsed.start };
-      }
-    } catch (e) {
-      if (e instanceof ApiErrorClass) throw e;
-    }
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  }
-
-  private continueRv(token: string | undefined): number | undefined {
-    return this.continueToken(token)?.rv;
-  }
-
-  private continueKey(token: string | undefined): string | undefined {
-    return this.continueToken(token)?.start;
   }
 
   // --- garbage collection, finalizers, namespaces ---------------------------------------------------------------
