@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles an app's entry point into one ESM file for container images: the workspace's own TypeScript packages are
+// Bundles a package entry point into one ESM file (apps: for container images; libs: a publishable build): the
 // compiled in; third-party packages stay external and come from `npm ci --omit=dev`.
 // Usage: node scripts/bundle.mjs <entry.ts> <outfile.mjs> [--copy <dir> <dest>]...
 import { cp } from 'node:fs/promises';
