@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles a package entry point into one ESM file (apps: for container images; libs: a publishable build): the
-// compiled in; third-party packages stay external and come from `npm ci --omit=dev`.
+// Bundles a package entry point into one ESM file (apps: for container images; libs: a publishable build). The
+// workspace's own TypeScript packages are compiled in; third-party packages stay external (`npm ci --omit=dev`).
 // Usage: node scripts/bundle.mjs <entry.ts> <outfile.mjs> [--copy <dir> <dest>]...
 import { cp } from 'node:fs/promises';
 import { build } from 'esbuild';
