@@ -182,6 +182,14 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       expect(hub.gateway.connectedClusters()).toEqual([]);
     });
 
+    it('ends an open stream when the credential that opened it expires', async () => {
+      const { stream } = await hello((await registered('prod')).credential);
+      hub.clock.advance(31 * 24 * 60 * 60 * 1000);
+      const end = await stream.ended;
+      expect(end.code).toBe(grpc.status.UNAUTHENTICATED);
+      expect(end.details).toMatch(/^the credential of cluster "prod" expired at /);
+    });
+
     it("refuses a stream that presents another cluster's identity", async () => {
       const mine = await registered('staging');
       await registered('prod');

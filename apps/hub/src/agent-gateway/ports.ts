@@ -4,7 +4,7 @@ import type { Executor } from '../auth/index.js';
 export interface GatewayAuth {
   consumeRegistrationToken(secret: string, db?: Executor): Promise<unknown>;
   issueClusterCredential(clusterId: string, db?: Executor): Promise<{ credential: string; expiresAt: Date }>;
-  verifyClusterCredential(secret: string | undefined): Promise<string>;
+  checkClusterCredential(secret: string | undefined): Promise<{ clusterId: string; expiresAt: Date }>;
   rotateClusterCredential(current: string): Promise<{ credential: string; expiresAt: Date }>;
 }
 

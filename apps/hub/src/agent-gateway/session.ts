@@ -82,7 +82,7 @@ export class AgentSession {
   }
 
   private async authenticate(): Promise<void> {
-    const clusterId = await this.deps.auth.verifyClusterCredential(bearerOf(this.call.metadata));
+    const { clusterId, expiresAt } = await this.deps.auth.checkClusterCredential(bearerOf(this.call.metadata));
     const cluster = await this.deps.fleet.getClusterById(clusterId);
     const [claimed] = this.call.metadata.get(CLUSTER_METADATA);
     if (claimed !== undefined && claimed !== cluster.name && claimed !== cluster.id) {
@@ -94,6 +94,13 @@ export class AgentSession {
     this.clusterId = cluster.id;
     this.clusterName = cluster.name;
     this.phase = 'awaitingHello';
+    // A stream lives no longer than the credential that opened it; the agent rotates before then and reconnects.
+    const clock = this.deps.fleet.clock;
+    this.cleanups.push(
+      clock.after(Math.max(0, expiresAt.getTime() - clock.now().getTime()), () =>
+        this.fail(new FlotillaError('Unauthenticated', `the credential of cluster "${this.clusterName}" expired at ${expiresAt.toISOString()}`)),
+      ),
+    );
     // Subscribed from authentication on, so a revocation closes even a stream that has not said Hello yet.
     this.cleanups.push(
       this.deps.fleet.notifier.subscribe(this.clusterId, (change) => {

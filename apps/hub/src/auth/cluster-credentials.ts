@@ -41,7 +41,17 @@ export async function issueClusterCredential(
 const unauthenticated = (message: string) => new FlotillaError('Unauthenticated', message);
 
 /** The cluster id a credential speaks for; Unauthenticated when malformed, unknown, expired, superseded or revoked. */
+/** A verified credential: whose it is and until when it may be used (an open stream ends then). */
+export interface VerifiedCredential {
+  clusterId: string;
+  expiresAt: Date;
+}
+
 export async function verifyClusterCredential(ctx: CredentialContext, secret: string | undefined): Promise<string> {
+  return (await checkClusterCredential(ctx, secret)).clusterId;
+}
+
+export async function checkClusterCredential(ctx: CredentialContext, secret: string | undefined): Promise<VerifiedCredential> {
   if (!secret) throw unauthenticated('missing cluster credential');
   const parsed = parseToken(secret, 'cl');
   if (!parsed) throw unauthenticated('malformed cluster credential: expected flt_cl_<id>_<secret>');
@@ -59,7 +69,7 @@ export async function verifyClusterCredential(ctx: CredentialContext, secret: st
     throw unauthenticated(`cluster credential ${credential.id} expired at ${credential.expiresAt.toISOString()}`);
   }
   if (!credential.firstUsedAt) await retireOlder(ctx, credential.id, credential.clusterId, credential.createdAt, now);
-  return credential.clusterId;
+  return { clusterId: credential.clusterId, expiresAt: credential.expiresAt };
 }
 
 // The first use of a credential proves the agent holds it, so every credential issued before it can go.

@@ -3,13 +3,14 @@ import type { Database } from '../store/index.js';
 import { authenticateApiToken, createApiToken, ensureAdminToken, listApiTokens, revokeApiToken } from './api-tokens.js';
 import type { ApiTokenInfo, CreateApiTokenInput } from './api-tokens.js';
 import {
+  checkClusterCredential,
   defaultCredentialPolicy,
   issueClusterCredential,
   revokeCluster,
   rotateClusterCredential,
   verifyClusterCredential,
 } from './cluster-credentials.js';
-import type { ClusterCredentialPolicy, CredentialContext, IssuedCredential } from './cluster-credentials.js';
+import type { ClusterCredentialPolicy, CredentialContext, IssuedCredential, VerifiedCredential } from './cluster-credentials.js';
 import type { Executor } from './context.js';
 import {
   consumeRegistrationToken,
@@ -25,7 +26,7 @@ export type { Principal, Role } from './roles.js';
 export type { ApiTokenInfo, CreateApiTokenInput } from './api-tokens.js';
 export type { CreateRegistrationTokenInput, RegistrationTokenInfo } from './registration-tokens.js';
 export { DEFAULT_REGISTRATION_TTL_SECONDS } from './registration-tokens.js';
-export type { ClusterCredentialPolicy, IssuedCredential } from './cluster-credentials.js';
+export type { ClusterCredentialPolicy, IssuedCredential, VerifiedCredential } from './cluster-credentials.js';
 export { defaultCredentialPolicy } from './cluster-credentials.js';
 export type { Executor } from './context.js';
 
@@ -52,6 +53,8 @@ export interface Auth {
 
   issueClusterCredential(clusterId: string, db?: Executor): Promise<IssuedCredential>;
   verifyClusterCredential(secret: string | undefined): Promise<string>;
+  /** Like verifyClusterCredential, with the credential's expiry (streams end when it passes). */
+  checkClusterCredential(secret: string | undefined): Promise<VerifiedCredential>;
   rotateClusterCredential(current: string): Promise<IssuedCredential>;
   revokeCluster(clusterId: string, db?: Executor): Promise<void>;
 }
@@ -74,6 +77,7 @@ export function createAuth(options: AuthOptions): Auth {
     consumeRegistrationToken: (secret, db) => consumeRegistrationToken(ctx, secret, db),
     issueClusterCredential: (clusterId, db) => issueClusterCredential(ctx, clusterId, db),
     verifyClusterCredential: (secret) => verifyClusterCredential(ctx, secret),
+    checkClusterCredential: (secret) => checkClusterCredential(ctx, secret),
     rotateClusterCredential: (current) => rotateClusterCredential(ctx, current),
     revokeCluster: (clusterId, db) => revokeCluster(ctx, clusterId, db),
   };
