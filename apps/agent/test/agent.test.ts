@@ -163,6 +163,34 @@ describe('agent session', () => {
     expect(retries[2]!).toBeGreaterThan(retries[0]!);
   });
 
+  it('redials a hub that is away with growing, jittered delays and connects once it is back', async () => {
+    hub = await newHub();
+    const address = hub.address;
+    await hub.stop();
+    const dir = await newStateDir();
+    const delays: number[] = [];
+    let fourthRetry!: () => void;
+    const retriedFourTimes = new Promise<void>((resolve) => (fourthRetry = resolve));
+    const logger = pino({ level: 'info' }, {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { msg: string; retryInMs?: number };
+        if (entry.msg !== 'reconnecting to the hub' || entry.retryInMs === undefined) return;
+        delays.push(entry.retryInMs);
+        if (delays.length === 4) fourthRetry();
+      },
+    });
+    const agent = await newAgent(dir.path, { logger, hubAddress: address });
+    await retriedFourTimes;
+    // fast policy: 20 ms doubling, half of it jittered: attempt n waits within [20*2^n/2, 20*2^n].
+    delays.slice(0, 4).forEach((delay, n) => {
+      expect(delay).toBeGreaterThanOrEqual(10 * 2 ** n);
+      expect(delay).toBeLessThanOrEqual(20 * 2 ** n);
+    });
+    const port = Number(address.split(':').pop());
+    hub = await newHub({ port });
+    await hub.until(() => agent.connected());
+  });
+
   it('keeps applying the stored desired state while the hub is down, across an agent restart, then reconnects', async () => {
     hub = await newHub();
     await git.createRepo('steady');
