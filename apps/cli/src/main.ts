@@ -1,7 +1,7 @@
 // The flotilla command line. `flotilla render` previews exactly what an agent will apply for an app on a cluster.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { isRenderError, readTreeFromDirectory, render } from '@flotilla/render';
+import { isRenderError, readTreeFromDirectory, readTreeFromRepository, render } from '@flotilla/render';
 import type { RenderParams } from '@flotilla/render';
 
 const USAGE = `Usage: flotilla <command> [options]
@@ -10,7 +10,8 @@ Commands:
   render <dir>   Print the YAML stream an agent would apply, as \`kustomize build\` prints it.
 
 Options for render:
-  --app-path <p>        Path of the app inside <dir> (default: <dir> itself)
+  --app-path <p>        Treat <dir> as the repository root and render <p> inside it (default: render <dir>
+                        within the git work tree around it, as the agent sees the repository)
   --cluster <name>      Cluster name, substituted for \${cluster.name}
   --label <key=value>   Cluster label, substituted for \${cluster.labels.<key>} (repeatable)
   --stage <s>           Stage name, substituted for \${stage}
@@ -65,8 +66,13 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (values.stage !== undefined) params.stage = values.stage;
   if (values.app !== undefined) params.app = values.app;
   try {
-    const tree = await readTreeFromDirectory(resolve(rest[0] as string));
-    const result = render(tree, values['app-path'] ?? '', params);
+    // With --app-path, <dir> is the repository root. Without it, the root is the git work tree around <dir> (ignored
+    // files left out), so an overlay reaching ../base renders as `kustomize build <dir>` does.
+    const snapshot =
+      values['app-path'] !== undefined
+        ? { tree: await readTreeFromDirectory(resolve(rest[0] as string)), appPath: values['app-path'] }
+        : await readTreeFromRepository(rest[0] as string);
+    const result = render(snapshot.tree, snapshot.appPath, params);
     out(result.yaml);
     return 0;
   } catch (e) {

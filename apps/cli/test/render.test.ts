@@ -31,6 +31,31 @@ beforeAll(() => {
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 describe('flotilla render', () => {
+  it('renders an overlay that reaches ../base as kubectl kustomize does, from the git work tree around it', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'flotilla-cli-git-'));
+    try {
+      mkdirSync(join(work, 'base'));
+      mkdirSync(join(work, 'overlays', 'prod'), { recursive: true });
+      mkdirSync(join(work, 'node_modules'));
+      writeFileSync(join(work, '.gitignore'), 'node_modules/\n');
+      writeFileSync(join(work, 'node_modules', 'junk.yaml'), 'not: [yaml');
+      writeFileSync(join(work, 'base', 'kustomization.yaml'), 'resources:\n- cm.yaml\n');
+      writeFileSync(join(work, 'base', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n');
+      writeFileSync(join(work, 'overlays', 'prod', 'kustomization.yaml'), 'namePrefix: prod-\nresources:\n- ../../base\n');
+      await new Promise<void>((done, fail) => execFile('git', ['init', '-q'], { cwd: work }, (e) => (e ? fail(e) : done())));
+      const result = await run(['render', join(work, 'overlays', 'prod')]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const kubectl = await new Promise<string>((done, fail) =>
+        execFile('kubectl', ['kustomize', join(work, 'overlays', 'prod')], (e, out) => (e ? fail(e) : done(out))),
+      ).catch(() => undefined);
+      if (kubectl === undefined) console.warn('kubectl not found: comparing against the expected text only');
+      expect(result.stdout).toBe(kubectl ?? 'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  name: prod-settings\n');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('prints the YAML stream with per-cluster parameters substituted', async () => {
     const r = await run(['render', repo, '--app-path', 'apps/shop', '--cluster', 'prod-eu-1', '--label', 'region=eu-west-1', '--stage', 'prod']);
     expect(r).toEqual({
