@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { BackoffPolicy, Clock } from './clock.js';
 import { defaultBackoff, systemClock } from './clock.js';
-import type { GitCredential, Guard } from './config/index.js';
+import type { GitCredential, Guard, KustomizeBinaryConfig } from './config/index.js';
 import { AgentError } from './errors.js';
 import { KubeClient } from './kube/index.js';
 import { startProbes } from './probes/index.js';
@@ -44,6 +44,11 @@ export interface AgentOptions {
   allowedNamespaces?: readonly string[];
   /** Only these kinds (`Kind` or `group/Kind`, core group `/Kind`); omitted: all. */
   allowedKinds?: readonly string[];
+  /**
+   * The external kustomize applications may opt into (renderEngine kustomize-binary), for helmCharts and KRM plugins;
+   * omitted: such applications fail to sync on this cluster.
+   */
+  kustomize?: KustomizeBinaryConfig;
   /** Credentials for private repositories, matched by URL prefix. */
   gitCredentials?: readonly GitCredential[];
   /** Git cache directory; default `<stateDir>/git`, or a temporary directory in cluster. */
@@ -131,6 +136,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     source,
     kube,
     guard: guardOf(options),
+    kustomize: options.kustomize,
     clock,
     random,
     log,

@@ -42,6 +42,7 @@ async function main(): Promise<number> {
       ...(config.guard.namespaces !== '*' ? { allowedNamespaces: [...config.guard.namespaces] } : {}),
       ...(config.guard.kinds !== '*' ? { allowedKinds: [...config.guard.kinds] } : {}),
       gitCredentials,
+      ...(config.kustomize !== undefined ? { kustomize: config.kustomize } : {}),
       ...(config.healthPort !== undefined ? { healthPort: config.healthPort } : {}),
       logger: log,
     });

@@ -41,6 +41,15 @@ describe('loadConfig', () => {
     expect(config.insecure).toBe(true);
   });
 
+  it('allows the external kustomize engine only when the admin names its command', () => {
+    expect(loadConfig([], base).kustomize).toBeUndefined();
+    expect(loadConfig([], { ...base, FLOTILLA_KUSTOMIZE_COMMAND: ' kubectl  kustomize ' }).kustomize).toEqual({ command: ['kubectl', 'kustomize'], enableHelm: false });
+    expect(loadConfig(['--kustomize-command', 'kustomize build'], { ...base, FLOTILLA_KUSTOMIZE_ENABLE_HELM: 'true' }).kustomize).toEqual({
+      command: ['kustomize', 'build'],
+      enableHelm: true,
+    });
+  });
+
   it('allows everything when no guard is configured', () => {
     expect(loadConfig([], base).guard).toEqual({ namespaces: '*', kinds: '*' });
   });
@@ -56,6 +65,8 @@ describe('loadConfig', () => {
     [{ FLOTILLA_ALLOWED_KINDS: 'deployment' }, 'FLOTILLA_ALLOWED_KINDS (--allowed-kinds): "deployment" is not a Kind, group/Kind or Kind.group'],
     [{ FLOTILLA_ALLOWED_NAMESPACES: 'Shop' }, 'FLOTILLA_ALLOWED_NAMESPACES (--allowed-namespaces): "Shop" is not a namespace name'],
     [{ FLOTILLA_STATE_DIR: '' }, 'FLOTILLA_STATE_DIR (--state-dir): one of FLOTILLA_STATE_DIR or FLOTILLA_STATE_NAMESPACE is required'],
+    [{ FLOTILLA_KUSTOMIZE_ENABLE_HELM: 'yes please' }, 'FLOTILLA_KUSTOMIZE_ENABLE_HELM (--kustomize-enable-helm): "yes please" is not true or false'],
+    [{ FLOTILLA_KUSTOMIZE_ENABLE_HELM: 'true' }, 'FLOTILLA_KUSTOMIZE_ENABLE_HELM (--kustomize-enable-helm): needs FLOTILLA_KUSTOMIZE_COMMAND'],
   ])('rejects %j naming the variable', (override, message) => {
     expect(() => loadConfig([], { ...base, ...override })).toThrow(message);
   });

@@ -14,7 +14,7 @@ const state: AgentState = {
   desired: {
     generation: 9007199254740993n,
     clusterId: 'id-1',
-    apps: [{ app: 'web', repoUrl: 'https://git.example.com/web.git', path: 'deploy', commit: 'a'.repeat(40), defaultNamespace: 'shop', parameters: { clusterName: 'c1', clusterLabels: { env: 'prod' }, stage: 'prod' } }],
+    apps: [{ app: 'web', repoUrl: 'https://git.example.com/web.git', path: 'deploy', commit: 'a'.repeat(40), defaultNamespace: 'shop', renderEngine: 'kustomize-binary', parameters: { clusterName: 'c1', clusterLabels: { env: 'prod' }, stage: 'prod' } }],
   },
   lastAppliedGeneration: 7n,
   inventories: { web: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'a' }, { apiVersion: 'v1', kind: 'Namespace', name: 'shop' }] },
@@ -51,6 +51,17 @@ describe('FileStateStore', () => {
     const text = (await readFile(file, 'utf8')).replace('"commit"', '"kommit"');
     await writeFile(file, text);
     await expect(store.loadState()).rejects.toThrow(`${file}: desired.apps[0].commit: expected a string`);
+  });
+
+  it('reads state saved before render engines existed as the built-in engine, and names a damaged engine', async () => {
+    const store = new FileStateStore(`${dir.path}/d`);
+    await store.saveState(state);
+    const file = `${dir.path}/d/state.json`;
+    const saved = await readFile(file, 'utf8');
+    await writeFile(file, saved.replace(/\s*"renderEngine": "kustomize-binary",/, ''));
+    expect((await store.loadState()).desired?.apps[0]?.renderEngine).toBe('builtin');
+    await writeFile(file, saved.replace('"kustomize-binary"', '"helm"'));
+    await expect(store.loadState()).rejects.toThrow(`${file}: desired.apps[0].renderEngine: expected one of builtin, kustomize-binary, unknown`);
   });
 });
 

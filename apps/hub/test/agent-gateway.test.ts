@@ -6,6 +6,7 @@ import {
   AppStatusSchema,
   HealthStatus,
   RegisterRequestSchema,
+  RenderEngine,
   RotateCredentialRequestSchema,
   SyncStatus,
   bearer,
@@ -204,8 +205,15 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       own.close();
     });
 
-    it('answers Hello with the complete snapshot and records the session', async () => {
-      await hub.fleet.putApplication({ name: 'shop', repoUrl: 'http://git.example/shop.git', path: 'deploy', clusterSelector: 'env=prod', defaultNamespace: 'shop' });
+    it('answers Hello with the complete snapshot, render engine included, and records the session', async () => {
+      await hub.fleet.putApplication({
+        name: 'shop',
+        repoUrl: 'http://git.example/shop.git',
+        path: 'deploy',
+        clusterSelector: 'env=prod',
+        defaultNamespace: 'shop',
+        renderEngine: 'kustomize-binary',
+      });
       await hub.rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
       const { clusterId, credential } = await registered('prod-eu-1', { env: 'prod' });
       const { stream, snapshot } = await hello(credential);
@@ -218,6 +226,7 @@ describe.each(drivers)('AgentService on %s', (driver) => {
         path: 'deploy',
         commit: A,
         defaultNamespace: 'shop',
+        renderEngine: RenderEngine.KUSTOMIZE_BINARY,
         parameters: { clusterName: 'prod-eu-1', clusterLabels: { env: 'prod' }, stage: 'default' },
       });
       const cluster = await hub.fleet.getCluster('prod-eu-1');
@@ -235,7 +244,7 @@ describe.each(drivers)('AgentService on %s', (driver) => {
       await hub.rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
       const pushed = await stream.nextSnapshot();
       expect(pushed.generation).toBeGreaterThan(snapshot.generation);
-      expect(pushed.apps.map((a) => [a.app, a.commit])).toEqual([['shop', A]]);
+      expect(pushed.apps.map((a) => [a.app, a.commit, a.renderEngine])).toEqual([['shop', A, RenderEngine.BUILTIN]]);
       stream.close();
     });
 

@@ -1,5 +1,6 @@
 // Desired state, generations, notifications, status coalescing and promotions on a real (PGlite) store, no network.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RenderEngine } from '@flotilla/proto';
 import { FakeClock } from '@flotilla/testkit';
 import { createAuth } from '../src/auth/index.js';
 import { createFleet } from '../src/fleet/index.js';
@@ -66,7 +67,11 @@ describe('desired state', () => {
     expect(await generation(id)).toBe(2);
     await fleet.putApplication({ ...shop, path: 'deploy/v2' });
     expect(await generation(id)).toBe(3);
-    expect(seen).toEqual(['desired-state', 'desired-state']);
+    // Switching the render engine changes what the agent does, so it is a change of desired state too.
+    await fleet.putApplication({ ...shop, path: 'deploy/v2', renderEngine: 'kustomize-binary' });
+    expect(await generation(id)).toBe(4);
+    expect((await fleet.desiredStateFor(id)).apps.map((a) => a.renderEngine)).toEqual([RenderEngine.KUSTOMIZE_BINARY]);
+    expect(seen).toEqual(['desired-state', 'desired-state', 'desired-state']);
   });
 
   it('gives a cluster that registers after a promotion the application at its current commit', async () => {

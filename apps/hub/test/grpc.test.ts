@@ -8,6 +8,7 @@ import {
   GetClusterRequestSchema,
   ListClustersRequestSchema,
   PromotionState,
+  RenderEngine,
   PutApplicationRequestSchema,
   bearer,
   create,
@@ -61,6 +62,7 @@ describe('FleetService over gRPC', () => {
     const application = create(ApplicationSchema, { name: 'web', repoUrl: 'https://git.example/web.git', path: 'deploy' });
     const put = await client.putApplication(create(PutApplicationRequestSchema, { application }), { metadata: bearer(t.admin) });
     expect(put.application?.name).toBe('web');
+    expect(put.application?.renderEngine).toBe(RenderEngine.BUILTIN);
     const promoted = await client.createPromotion(create(CreatePromotionRequestSchema, { app: 'web', commit: 'b'.repeat(40) }), {
       metadata: bearer(t.admin),
     });
@@ -83,6 +85,15 @@ describe('FleetService over gRPC', () => {
       grpc.status.INVALID_ARGUMENT,
       'InvalidArgument',
       /^application\.repoUrl: "git@host:x" is not an http\(s\) URL$/,
+    ],
+    [
+      'an application with an unknown render engine',
+      'admin',
+      () => create(PutApplicationRequestSchema, { application: create(ApplicationSchema, { name: 'api', repoUrl: 'https://g/x', path: 'p', renderEngine: 9 as RenderEngine }) }),
+      'putApplication',
+      grpc.status.INVALID_ARGUMENT,
+      'InvalidArgument',
+      /^application\.renderEngine: expected one of builtin, kustomize-binary$/,
     ],
     ['a short commit', 'admin', () => create(CreatePromotionRequestSchema, { app: 'web', commit: 'abc' }), 'createPromotion', grpc.status.INVALID_ARGUMENT, 'InvalidArgument', /^commit: expected a full commit id/],
     ['a bad label selector', 'viewer', () => create(ListClustersRequestSchema, { labelSelector: 'env in (' }), 'listClusters', grpc.status.INVALID_ARGUMENT, 'InvalidArgument', /^labelSelector: /],

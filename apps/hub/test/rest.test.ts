@@ -37,6 +37,7 @@ describe('REST API', () => {
       ['PUT', '/api/v1/applications/web', { ...app, path: 'a/../../etc' }, 'body.path: "a/../../etc" must be a path inside the repository'],
       ['PUT', '/api/v1/applications/web', { ...app, clusterSelector: 'env in (prod' }, 'body.clusterSelector: '],
       ['PUT', '/api/v1/applications/web', { path: 'deploy' }, 'body.repoUrl: expected string'],
+      ['PUT', '/api/v1/applications/web', { ...app, renderEngine: 'helm' }, 'body.renderEngine: expected one of builtin, kustomize-binary'],
       ['POST', '/api/v1/promotions', { app: 'web', commit: 'abc123' }, 'body.commit: expected a full commit id: 40 hexadecimal characters'],
       ['GET', '/api/v1/clusters?labelSelector=env%20in%20(', undefined, 'querystring.labelSelector: '],
       ['GET', '/api/v1/promotions?app=web&state=x', undefined, 'querystring.state: unknown field'],
@@ -154,6 +155,16 @@ describe('REST API', () => {
     expect((await t.rest('GET', `/api/v1/promotions/${promotion.id}`, { token: viewer })).body).toMatchObject({ promotion: { id: promotion.id } });
     expect((await t.rest('GET', '/api/v1/promotions?app=web', { token: viewer })).body).toMatchObject({ promotions: [{ id: promotion.id }] });
     expect((await t.rest('POST', '/api/v1/promotions', { token: promoter, body: { app: 'ghost', commit: COMMIT_A } })).status).toBe(404);
+  });
+
+  it('stores the render engine an application opts into, returns it, and falls back to builtin when a PUT omits it', async () => {
+    const body = { repoUrl: 'https://git.example/charts.git', path: 'helm', clusterSelector: 'env=dev' };
+    const put = await t.rest('PUT', '/api/v1/applications/charts', { body: { ...body, renderEngine: 'kustomize-binary' } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ application: { name: 'charts', renderEngine: 'kustomize-binary' } });
+    expect((await t.rest('GET', '/api/v1/applications/charts', { token: viewer })).body).toMatchObject({ application: { renderEngine: 'kustomize-binary' } });
+    const replaced = await t.rest('PUT', '/api/v1/applications/charts', { body });
+    expect(replaced.body).toMatchObject({ application: { renderEngine: 'builtin' } });
   });
 
   it('publishes an OpenAPI 3 document listing every route', async () => {

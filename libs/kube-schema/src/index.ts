@@ -46,3 +46,19 @@ export { pruneUnknownFields, unknownFields } from './schema/fields.js';
 export { strategicMergePatch, supportsStrategicMergePatch } from './patch/api.js';
 export { jsonMergePatch } from './patch/merge-patch.js';
 export type { PatchError, PatchErrorCode, PatchResult } from './patch/errors.js';
+
+// Labels: DNS-1123 names, label keys and values, and label selectors (string syntax and metav1.LabelSelector specs).
+export { dns1123LabelProblem, labelKeyProblem, labelValueProblem, labelsProblems } from './labels/validation.js';
+export {
+  fromLabelSelectorSpec,
+  matchesLabels,
+  parseLabelSelector,
+  splitTopLevel,
+  type LabelRequirement,
+  type LabelSelector,
+  type LabelSelectorSpec,
+  type SelectorParse,
+  type SelectorProblem,
+  type SelectorProblemCode,
+  type SelectorSyntax,
+} from './labels/selector.js';

@@ -1,13 +1,17 @@
 // @flotilla/kube-sim: a Kubernetes API simulator that kubectl and @kubernetes/client-node take for a kube-apiserver.
 
 export type { Clock, CancelTimer } from './clock/index.js';
-export { FakeClock, RealClock } from './clock/index.js';
+export { RealClock } from './clock/index.js';
+// The one FakeClock lives in @flotilla/testkit; re-exported so a test drives clusters and hub with one instance.
+export { FakeClock } from '@flotilla/testkit';
 export type { Status, StatusCause, StatusDetails, StatusReason, QualifiedResource } from './errors/index.js';
 export { ApiError, isApiError, notFound, alreadyExists, conflict, invalid, badRequest, forbidden, fieldCause } from './errors/index.js';
 export type { KubeObject, ObjectMeta, OwnerReference, ManagedFieldsEntry, ResourceType, TypeRef, ScaleSubresource } from './types/index.js';
 export { TypeRegistry, parseApiVersion, groupVersion } from './types/index.js';
-export type { LabelSelector, LabelSelectorSpec } from './selectors/index.js';
-export { parseLabelSelector, matchesLabels, fromLabelSelectorSpec } from './selectors/index.js';
+// Label selectors are @flotilla/kube-schema's; parseLabelSelector here throws the apiserver's 400 BadRequest.
+export type { LabelSelector, LabelSelectorSpec } from '@flotilla/kube-schema';
+export { matchesLabels, fromLabelSelectorSpec } from '@flotilla/kube-schema';
+export { parseLabelSelector } from './selectors/index.js';
 export type {
   StoreEvent,
   WatchEventType,

@@ -95,9 +95,13 @@ describe('server-side apply and subresources over HTTP', () => {
 
   it('keeps a deleted object with a finalizer until the finalizer is removed', async () => {
     await http(cluster, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }), contentType: 'application/json' });
+    // handlers/delete.go: 200 with the terminating object, unless the client asked orphanDependents=false (then 202).
     const del = await http(cluster, 'DELETE', '/api/v1/namespaces/default/configmaps/held');
-    expect(del.status).toBe(202);
+    expect(del.status).toBe(200);
     expect((del.json() as { metadata: { deletionTimestamp?: string } }).metadata.deletionTimestamp).toBeDefined();
+    const legacy = await http(cluster, 'DELETE', '/api/v1/namespaces/default/configmaps/held', { body: '{"orphanDependents":false}', contentType: 'application/json' });
+    expect(legacy.status).toBe(202);
+    expect((legacy.json() as { kind: string }).kind).toBe('ConfigMap');
     const released = await http(cluster, 'PATCH', '/api/v1/namespaces/default/configmaps/held', { body: '{"metadata":{"finalizers":null}}', contentType: 'application/merge-patch+json' });
     expect(released.status).toBe(200);
     expect((await http(cluster, 'GET', '/api/v1/namespaces/default/configmaps/held')).status).toBe(404);

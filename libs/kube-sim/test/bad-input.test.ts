@@ -6,6 +6,7 @@ import { startCluster } from '../src/index.js';
 import { http } from './helpers.js';
 
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
+const CMS = '/api/v1/namespaces/default/configmaps';
 const deploy = (extra: Record<string, unknown> = {}, meta: Record<string, unknown> = { name: 'ok' }) =>
   JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } }, ...extra });
 
@@ -55,7 +56,11 @@ const CASES: Case[] = [
   { name: 'custom resource breaking its schema', method: 'POST', path: '/apis/example.com/v1/namespaces/default/things', body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { size: 'big', mode: 'slow' } }), contentType: 'application/json', status: 422, reason: 'Invalid', message: 'Thing.example.com "t" is invalid: [spec.size: Invalid value: "string": spec.size in body must be of type integer: "string", spec.mode: Unsupported value: "slow": supported values: "fast", "safe"]', field: 'spec.size' },
   { name: 'custom resource missing a required field', method: 'POST', path: '/apis/example.com/v1/namespaces/default/things', body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: {} }), contentType: 'application/json', status: 422, reason: 'Invalid', message: 'Thing.example.com "t" is invalid: spec.size: Required value', field: 'spec.size' },
   { name: 'CRD whose name is not plural.group', method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'wrong.example.com' }, spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gizmos', kind: 'Gizmo' }, versions: [{ name: 'v1', served: true, storage: true }] } }), contentType: 'application/json', status: 422, reason: 'Invalid', field: 'metadata.name' },
-  { name: 'value of the wrong JSON type', method: 'POST', path: DEPLOYS, body: deploy({ spec: { replicas: 'many', selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, { name: 'typed' }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field spec.replicas of type int32' },
+  { name: 'value of the wrong JSON type', method: 'POST', path: DEPLOYS, body: deploy({ spec: { replicas: 'many', selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, { name: 'typed' }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32' },
+  { name: 'number where the schema says string (create)', method: 'POST', path: CMS, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'num' }, data: { port: 8080 } }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string' },
+  { name: 'number where the schema says string (nested, update)', method: 'PUT', path: `${DEPLOYS}/dup`, body: deploy({ spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i', env: [{ name: 'N', value: 1 }] }] } } } }, { name: 'dup' }), contentType: 'application/json', status: 400, reason: 'BadRequest', message: 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string' },
+  { name: 'number label value in a merge patch', method: 'PATCH', path: `${DEPLOYS}/dup`, body: '{"metadata":{"labels":{"tier":1}}}', contentType: 'application/merge-patch+json', status: 400, reason: 'BadRequest', message: 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string' },
+  { name: 'number where the schema says string (server-side apply)', method: 'PATCH', path: `${CMS}/num?fieldManager=m`, body: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: num}\ndata: {port: 8080}\n', contentType: 'application/apply-patch+yaml', status: 400, reason: 'BadRequest', message: 'failed to create typed patch object (default/num; /v1, Kind=ConfigMap): .data.port: expected string, got &value.valueUnstructured{Value:8080}' },
   { name: 'value of the wrong type in a server-side apply', method: 'PATCH', path: `${DEPLOYS}/typed?fieldManager=m`, body: '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"typed"},"spec":{"replicas":"many"}}', contentType: 'application/apply-patch+yaml', status: 400, reason: 'BadRequest', message: 'failed to create typed patch object (default/typed; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string' },
   { name: 'delete with an unknown propagationPolicy', method: 'DELETE', path: `${DEPLOYS}/dup`, body: '{"propagationPolicy":"Sideways"}', contentType: 'application/json', status: 422, reason: 'Invalid' },
 ];
@@ -92,6 +97,13 @@ describe('bad input', () => {
     if (typeof c.message === 'string') expect(status.message).toBe(c.message);
     else if (c.message) expect(status.message).toMatch(c.message);
     if (c.field) expect((status.details as { causes: { field: string }[] }).causes.map((x) => x.field)).toContain(c.field);
+  });
+
+  it('takes numbers for Quantity and int-or-string fields', async () => {
+    const container = { name: 'c', image: 'i', ports: [{ containerPort: 80 }], resources: { limits: { cpu: 1, memory: '64Mi' } } };
+    const body = deploy({ spec: { selector: { matchLabels: { a: 'b' } }, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [container] } } } }, { name: 'quantities' });
+    expect((await http(cluster, 'POST', DEPLOYS, { body, contentType: 'application/json' })).status).toBe(201);
+    expect((await http(cluster, 'PATCH', `${DEPLOYS}/quantities?fieldManager=m`, { body, contentType: 'application/apply-patch+yaml' })).status).toBe(200);
   });
 
   it('still serves after every bad request', async () => {

@@ -1,6 +1,6 @@
 // Shared setup for the controller tests: one store on a FakeClock with controllers attached, and small readers.
 
-import { FakeClock } from '../src/clock/index.js';
+import { FakeClock } from '@flotilla/testkit';
 import { ObjectStore } from '../src/store/index.js';
 import type { Controllers, AttachOptions } from '../src/controllers/index.js';
 import { attachControllers } from '../src/controllers/index.js';

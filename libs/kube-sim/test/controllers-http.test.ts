@@ -7,10 +7,11 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../src/clock/index.js';
+import { FakeClock } from '@flotilla/testkit';
 import type { FaultRegistry } from '../src/faults/index.js';
 import type { SimulatedCluster } from '../src/server/cluster.js';
 import { startCluster } from '../src/server/cluster.js';
+import { http } from './helpers.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 const hasKubectl = existsSync(KUBECTL);
@@ -46,6 +47,44 @@ function httpsGet(cluster: SimulatedCluster, path: string): Promise<{ status: nu
     req.on('error', reject);
     req.end();
   });
+}
+
+interface OpenWatch {
+  /** Resolves with the status code once the response headers are in. */
+  opened: Promise<number>;
+  /** Resolves with everything the stream carried, once it ends. */
+  ended: Promise<string>;
+  /** Resolves with the first event line. */
+  firstLine: Promise<string>;
+  isEnded: () => boolean;
+  close: () => void;
+}
+
+function openWatch(cluster: SimulatedCluster, path: string): OpenWatch {
+  const u = new URL(cluster.server);
+  let body = '';
+  let done = false;
+  let onLine: (line: string) => void = () => {};
+  const firstLine = new Promise<string>((resolve) => (onLine = resolve));
+  let endedResolve: (body: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => (endedResolve = resolve));
+  let req: ReturnType<typeof request> | undefined;
+  const opened = new Promise<number>((resolveOpen, reject) => {
+    req = request({ host: u.hostname, port: u.port, path, ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
+      resolveOpen(res.statusCode ?? 0);
+      res.on('data', (d: Buffer) => {
+        body += d.toString();
+        if (body.includes('\n')) onLine(body.slice(0, body.indexOf('\n')));
+      });
+      res.on('close', () => {
+        done = true;
+        endedResolve(body);
+      });
+    });
+    req.on('error', (e) => (done ? undefined : reject(e)));
+    req.end();
+  });
+  return { opened, ended, firstLine, isEnded: () => done, close: () => req?.destroy() };
 }
 
 const DEPLOYMENT = (name: string, extra = '') => `
@@ -99,36 +138,47 @@ describe('controllers behind the API server', () => {
     expect((await httpsGet(cluster, '/api/v1/namespaces/default/pods')).status).toBe(200);
   });
 
-  it('watch-drop ends an open watch stream', async () => {
-    const ended = new Promise<number>((resolve, reject) => {
-      const u = new URL(cluster.server);
-      const req = request({ host: u.hostname, port: u.port, path: '/api/v1/namespaces/default/configmaps?watch=1', ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
-        res.on('data', () => {});
-        res.on('close', () => resolve(res.statusCode ?? 0));
-        // Headers are in: the stream is open, so dropping now exercises the fault.
-        faults.inject({ fault: 'watch-drop' });
-      });
-      req.on('error', () => resolve(-1));
-      req.on('timeout', () => reject(new Error('watch was not dropped')));
-      req.end();
-    });
-    expect(await ended).not.toBe(0);
+  it('watch-drop ends an open watch stream without sending it anything', async () => {
+    const w = openWatch(cluster, '/api/v1/namespaces/default/configmaps?watch=1');
+    expect(await w.opened).toBe(200);
+    faults.inject({ fault: 'watch-drop' });
+    expect(await w.ended).toBe('');
   });
 
-  it('while watch-drop is active, a newly opened watch is ended too', async () => {
+  it('while watch-drop is active, a new watch ends at once with no events; once cleared, a new watch lives on', async () => {
     faults.inject({ fault: 'watch-drop' });
-    const closed = await new Promise<boolean>((resolve) => {
-      const u = new URL(cluster.server);
-      const req = request({ host: u.hostname, port: u.port, path: '/api/v1/namespaces/default/configmaps?watch=1', ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
-        res.on('data', () => {});
-        res.on('close', () => resolve(true));
-      });
-      req.on('error', () => resolve(true));
-      req.end();
-    });
-    expect(closed).toBe(true);
+    const dropped = openWatch(cluster, '/api/v1/namespaces/default/configmaps?watch=1');
+    expect(await dropped.opened).toBe(200);
+    expect(await dropped.ended).toBe('');
     faults.clear({ fault: 'watch-drop' });
     expect(faults.list()).toEqual([]);
+
+    const live = openWatch(cluster, '/api/v1/namespaces/default/configmaps?watch=1');
+    expect(await live.opened).toBe(200);
+    const created = await http(cluster, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seen' } }), contentType: 'application/json' });
+    expect(created.status).toBe(201);
+    const event = JSON.parse(await live.firstLine) as { type: string; object: { metadata: { name: string } } };
+    expect([event.type, event.object.metadata.name]).toEqual(['ADDED', 'seen']);
+    expect(live.isEnded()).toBe(false);
+    live.close();
+  });
+
+  it('api-slow holds a request on the cluster clock until the test advances it', async () => {
+    faults.inject({ fault: 'api-slow', delayMs: 5000 });
+    const before = clock.pendingTimers();
+    let answered = false;
+    const res = httpsGet(cluster, '/api/v1/namespaces/default/configmaps').then((r) => {
+      answered = true;
+      return r;
+    });
+    // The request is parked as a timer of the fake clock once the server has read it.
+    while (clock.pendingTimers() === before) await new Promise((r) => setImmediate(r));
+    clock.advance(4999);
+    await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    clock.advance(1);
+    expect((await res).status).toBe(200);
+    faults.clear({ fault: 'api-slow' });
   });
 
   it.skipIf(!hasKubectl)('kubectl apply, then kubectl wait --for=condition=Available and rollout status succeed', async () => {

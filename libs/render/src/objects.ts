@@ -54,8 +54,17 @@ export function deepClone<T extends JsonValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => deepClone(x)) as T;
   const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) out[k] = deepClone(x);
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, deepClone(x));
   return out as T;
+}
+
+/**
+ * Sets a field that came from a repository. Plain assignment of "__proto__" would replace the object's prototype; kustomize
+ * keeps it as an ordinary key, so it is defined as an own property instead.
+ */
+export function setOwn(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /** A stable text key for any JSON value (bigint included), for equality checks. */

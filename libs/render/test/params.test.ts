@@ -32,10 +32,20 @@ describe('per-cluster parameters', () => {
     expect(r.objects[0]?.data).toEqual({ 'run.sh': 'echo "$HOME ${USER} ${HOSTNAME:-x} ${cluster.name}"\n' });
   });
 
-  it('fails on an unknown variable, naming the file, line and field', () => {
-    const t = tree({ 'a/cm.yaml': `# leading comment\n${manifest('  zone: ${cluster.labels.zone}\n')}` });
+  it('fails on an unknown variable, naming the file, the line of the variable itself and the field', () => {
+    const t = tree({ 'a/cm.yaml': `# leading comment\n${manifest('  ok: "1"\n  zone: ${cluster.labels.zone}\n')}` });
     expect(() => render(t, 'a', params)).toThrowError(RenderError);
-    expect(() => render(t, 'a', params)).toThrowError(/^a\/cm\.yaml:2: unknown variable \$\{cluster\.labels\.zone\} at data\.zone/);
+    expect(() => render(t, 'a', params)).toThrowError(/^a\/cm\.yaml:8: unknown variable \$\{cluster\.labels\.zone\} at data\.zone/);
+  });
+
+  it('names the line of an unknown variable inside a list, in a base reached through an overlay', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    args:\n    - --a\n    - --zone=${cluster.labels.zone}\n';
+    const t = tree({
+      'base/kustomization.yaml': 'resources:\n- pod.yaml\n',
+      'base/pod.yaml': `---\n${pod}`,
+      'overlay/kustomization.yaml': 'namePrefix: x-\nresources:\n- ../base\n',
+    });
+    expect(() => render(t, 'overlay', params)).toThrowError(/^base\/pod\.yaml:11: unknown variable \$\{cluster\.labels\.zone\} at spec\.containers\[0\]\.args\[1\]/);
   });
 
   it('fails on ${stage} when no stage is given', () => {

@@ -46,4 +46,30 @@ describe('readTreeFromDirectory', () => {
       expect((error as RenderError).code, ref).toBe('PermissionDenied');
     }
   });
+
+  it('stops at maxFiles while walking, naming the limit and the first file over it', async () => {
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(dir, `${n}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n`);
+    await expect(readTreeFromDirectory(dir, { maxFiles: 2 })).rejects.toMatchObject({ code: 'ResourceExhausted', message: 'c.yaml: more than 2 files in the directory (limit maxFiles)' });
+    expect((await readTreeFromDirectory(dir, { maxFiles: 3 })).files.size).toBe(3);
+  });
+
+  it('stops at maxTotalBytes while walking, naming the limit and the file that crosses it', async () => {
+    writeFileSync(join(dir, 'a.yaml'), 'x'.repeat(40));
+    mkdirSync(join(dir, 'big'));
+    writeFileSync(join(dir, 'big', 'b.yaml'), 'x'.repeat(100));
+    const err = readTreeFromDirectory(dir, { maxTotalBytes: 100 });
+    await expect(err).rejects.toBeInstanceOf(RenderError);
+    await expect(err).rejects.toMatchObject({ code: 'ResourceExhausted', message: 'big/b.yaml: more than 100 bytes in the directory (limit maxTotalBytes)' });
+    expect((await readTreeFromDirectory(dir, { maxTotalBytes: 140 })).files.size).toBe(2);
+  });
+
+  it('skips .git directories at any depth (nested checkouts, submodules)', async () => {
+    for (const d of ['.git', 'vendor/lib/.git']) {
+      mkdirSync(join(dir, d), { recursive: true });
+      writeFileSync(join(dir, d, 'config'), '[core]\n');
+    }
+    writeFileSync(join(dir, 'vendor', 'lib', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lib\n');
+    const t = await readTreeFromDirectory(dir, { maxFiles: 1 });
+    expect([...t.files.keys()]).toEqual(['vendor/lib/cm.yaml']);
+  });
 });

@@ -1,5 +1,6 @@
 // Manual time for tests of code that takes an injected clock: nothing fires until the test moves time forward.
-// Shaped like @flotilla/kube-sim's Clock (now(): Date, after(ms, fn) -> cancel), so one FakeClock can drive both.
+// The one FakeClock: shaped like the hub's and @flotilla/kube-sim's Clock (now(): Date, after(ms, fn) -> cancel), and
+// re-exported by @flotilla/kube-sim, so one instance can drive a hub and its simulated clusters together.
 
 export type CancelTimer = () => void;
 
@@ -55,6 +56,11 @@ export class FakeClock {
     const target = this.target(ms);
     for (let t = this.nextDue(target); t; t = this.nextDue(target)) this.fire(t);
     this.current = target;
+  }
+
+  /** Moves time forward to `date`, firing due timers like advance; a date in the past fires nothing and keeps the time. */
+  set(date: Date): void {
+    this.advance(Math.max(0, date.getTime() - this.current));
   }
 
   /** Like advance, but lets pending promise callbacks and I/O run before each timer and at the end, for async code. */

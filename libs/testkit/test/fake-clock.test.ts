@@ -65,6 +65,19 @@ describe('FakeClock', () => {
     expect(log).toEqual(['async done@10', 'second@20']);
   });
 
+  it('set() moves forward to a date firing due timers, and never moves backwards', () => {
+    const clock = new FakeClock(0);
+    const fired: number[] = [];
+    clock.after(100, () => fired.push(clock.nowMs()));
+    clock.after(500, () => fired.push(clock.nowMs()));
+    clock.set(new Date(200));
+    expect(fired).toEqual([100]);
+    expect(clock.nowMs()).toBe(200);
+    clock.set(new Date(50));
+    expect(clock.nowMs()).toBe(200);
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
   it('refuses to move backwards', () => {
     expect(() => new FakeClock(0).advance(-1)).toThrow(/non-negative/);
   });

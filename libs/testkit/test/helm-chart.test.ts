@@ -29,6 +29,8 @@ const ENV_CONTRACT = [
   'FLOTILLA_ALLOWED_NAMESPACES',
   'FLOTILLA_ALLOWED_KINDS',
   'FLOTILLA_HEALTH_PORT',
+  'FLOTILLA_KUSTOMIZE_COMMAND',
+  'FLOTILLA_KUSTOMIZE_ENABLE_HELM',
 ];
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML
@@ -134,7 +136,11 @@ describe.each(['default', 'cluster'] as const)('flotilla-agent chart, rendering 
     const env = d['spec'].template.spec.containers[0].env as Obj[];
     const names = env.map((e) => e['name'] as string);
     const hasCa = Boolean(r.values['hub']?.caBundle || r.values['hub']?.caConfigMap);
-    expect(names).toEqual(ENV_CONTRACT.filter((n) => hasCa || n !== 'FLOTILLA_HUB_CA_FILE'));
+    // The external kustomize is the cluster admin's opt-in: its variables appear only when set.
+    const kustomizeCommand = r.values['render']?.kustomizeCommand as string | undefined;
+    const enableHelm = r.values['render']?.enableHelm === true;
+    const optional: Record<string, boolean> = { FLOTILLA_HUB_CA_FILE: hasCa, FLOTILLA_KUSTOMIZE_COMMAND: Boolean(kustomizeCommand), FLOTILLA_KUSTOMIZE_ENABLE_HELM: enableHelm };
+    expect(names).toEqual(ENV_CONTRACT.filter((n) => optional[n] ?? true));
     const get = (n: string): Obj => env.find((e) => e['name'] === n) ?? {};
     expect(get('FLOTILLA_HUB_ADDRESS')['value']).toBe(r.values['hub'].address);
     expect(get('FLOTILLA_CLUSTER_NAME')['value']).toBe(r.values['cluster'].name);
@@ -143,6 +149,8 @@ describe.each(['default', 'cluster'] as const)('flotilla-agent chart, rendering 
     expect(get('FLOTILLA_STATE_NAMESPACE')['valueFrom']).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
     expect(get('FLOTILLA_ALLOWED_NAMESPACES')['value']).toBe((r.values['allowedNamespaces'] as string[]).join(','));
     expect(get('FLOTILLA_HEALTH_PORT')['value']).toBe('8081');
+    expect(get('FLOTILLA_KUSTOMIZE_COMMAND')['value']).toBe(kustomizeCommand || undefined);
+    expect(get('FLOTILLA_KUSTOMIZE_ENABLE_HELM')['value']).toBe(enableHelm ? 'true' : undefined);
     const ref = get('FLOTILLA_BOOTSTRAP_TOKEN')['valueFrom'].secretKeyRef;
     expect(get('FLOTILLA_BOOTSTRAP_TOKEN')['value']).toBeUndefined();
     if (r.values['bootstrap'].existingSecret) {
@@ -327,6 +335,7 @@ describe.skipIf(!goRenderer)('flotilla-agent chart, rendered by Go text/template
     ['"*" namespaces come with namespaced RBAC', `${base}allowedNamespaces: ["*"]\n`, /needs rbac\.scope=cluster/],
     ['a kind is unknown', `${base}allowedKinds: [Gizmo]\n`, /allowedKinds\[0\]: "Gizmo" is not a built-in kind/],
     ['a custom kind lacks its resource', `${base}allowedKinds: [{kind: X, group: x.io}]\n`, /allowedKinds\[0\]: a custom kind needs kind, group, resource and namespaced/],
+    ['helm is enabled without an external kustomize', `${base}render: {enableHelm: true}\n`, /render\.enableHelm: needs render\.kustomizeCommand/],
   ])('refuses to render when %s', async (_what, values, message) => {
     await expect(render('flotilla-agent', 'flotilla-system', values)).rejects.toThrow(message);
   });

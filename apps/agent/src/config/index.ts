@@ -16,6 +16,14 @@ export interface GitCredential {
   password: string;
 }
 
+/** The external kustomize the cluster admin allows applications to opt into (helmCharts, KRM plugins). */
+export interface KustomizeBinaryConfig {
+  /** The command and its leading arguments, e.g. ["kustomize", "build"] or ["kubectl", "kustomize"]. */
+  command: readonly string[];
+  /** Pass --enable-helm, so kustomizations may inflate helmCharts. */
+  enableHelm: boolean;
+}
+
 export interface AgentConfig {
   hubAddress: string;
   clusterName: string;
@@ -29,6 +37,8 @@ export interface AgentConfig {
   healthPort: number | undefined;
   kubeconfig: string | undefined;
   gitCredentialsFile: string | undefined;
+  /** Undefined: applications asking for the kustomize-binary engine fail on this cluster. */
+  kustomize: KustomizeBinaryConfig | undefined;
   logLevel: string;
 }
 
@@ -47,6 +57,8 @@ const settings = {
   'health-port': 'FLOTILLA_HEALTH_PORT',
   kubeconfig: 'KUBECONFIG',
   'git-credentials-file': 'FLOTILLA_GIT_CREDENTIALS_FILE',
+  'kustomize-command': 'FLOTILLA_KUSTOMIZE_COMMAND',
+  'kustomize-enable-helm': 'FLOTILLA_KUSTOMIZE_ENABLE_HELM',
   'log-level': 'FLOTILLA_LOG_LEVEL',
 } as const;
 type Setting = keyof typeof settings;
@@ -115,6 +127,15 @@ function normalizeKind(entry: string): string {
   return dotted ? `${dotted[2]}/${dotted[1]}` : entry;
 }
 
+/** `kustomize build` or `kubectl kustomize`: split on whitespace and run without a shell, so nothing is interpolated. */
+function parseKustomize(command: string | undefined, enableHelm: boolean): KustomizeBinaryConfig | undefined {
+  if (command === undefined || command.trim() === '') {
+    if (enableHelm) throw invalid('kustomize-enable-helm', 'needs FLOTILLA_KUSTOMIZE_COMMAND (--kustomize-command): helm runs only inside the external kustomize');
+    return undefined;
+  }
+  return { command: command.trim().split(/\s+/), enableHelm };
+}
+
 /** Reads flags (which win) and environment variables into a validated configuration. Throws AgentError InvalidArgument. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AgentConfig {
   const options = Object.fromEntries(Object.keys(settings).map((flag) => [flag, { type: 'string' as const }]));
@@ -161,6 +182,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     healthPort: parsePort(get('health-port'), 'health-port'),
     kubeconfig: get('kubeconfig'),
     gitCredentialsFile: get('git-credentials-file'),
+    kustomize: parseKustomize(get('kustomize-command'), parseBoolean(get('kustomize-enable-helm'), 'kustomize-enable-helm')),
     logLevel: get('log-level') ?? 'info',
   };
 }

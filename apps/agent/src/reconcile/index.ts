@@ -1,11 +1,11 @@
 // Keeps the cluster at the last desired state: per application fetch, render, sync, observe health; retries failures
 // with backoff, re-applies periodically (drift), polls health while anything is not settled, prunes removed apps.
 import type { Logger } from 'pino';
-import { render as renderTree, isRenderError } from '@flotilla/render';
+import { isRenderError, renderWithEngine } from '@flotilla/render';
 import type { RenderParams } from '@flotilla/render';
 import type { BackoffPolicy, Clock, Timer } from '../clock.js';
 import { backoffDelay, defaultBackoff } from '../clock.js';
-import type { Guard } from '../config/index.js';
+import type { Guard, KustomizeBinaryConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import type { HealthResult } from '../health/index.js';
 import { describe, guardRefusal, observeApp, prune, syncApp } from '../kube/index.js';
@@ -13,6 +13,7 @@ import type { KubeClient, ObjectRef, ResourceHealth } from '../kube/index.js';
 import type { Source } from '../source/index.js';
 import type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore } from '../state/index.js';
 import type { AppStatusValue, SyncState } from '../status/index.js';
+import { chooseEngine } from './engine.js';
 import { toKubeObjects } from './objects.js';
 
 export interface ReconcilerOptions {
@@ -21,6 +22,8 @@ export interface ReconcilerOptions {
   source: Source;
   kube: KubeClient;
   guard: Guard;
+  /** The external kustomize the cluster admin allows; undefined: apps asking for it fail. */
+  kustomize?: KustomizeBinaryConfig | undefined;
   clock: Clock;
   random: () => number;
   log: Logger;
@@ -212,6 +215,8 @@ export class Reconciler {
 
   /** Fetch, render and sync one application; returns the error text or undefined. */
   private async apply(target: AppTargetSpec): Promise<string | undefined> {
+    const choice = chooseEngine(target, this.options.kustomize);
+    if (!choice.ok) return choice.error;
     let objects;
     try {
       const tree = await this.options.source.readTree(target.repoUrl, target.commit);
@@ -220,7 +225,7 @@ export class Reconciler {
         stage: target.parameters.stage,
         app: target.app,
       };
-      objects = toKubeObjects(renderTree(tree, target.path, params).objects);
+      objects = toKubeObjects((await renderWithEngine(choice.engine, tree, target.path, params)).objects);
     } catch (error) {
       return isRenderError(error) ? `render failed: ${error.message}` : errorMessage(error);
     }

@@ -1,11 +1,23 @@
 // Conversions between the wire messages (libs/proto) and the agent's own values, at the session's edge.
 import { create, timestampFromDate } from '@flotilla/proto';
-import { HealthStatus as WireHealth, StatusReportSchema, SyncStatus as WireSync } from '@flotilla/proto';
+import { HealthStatus as WireHealth, RenderEngine as WireEngine, StatusReportSchema, SyncStatus as WireSync } from '@flotilla/proto';
 import type { DesiredState, StatusReport } from '@flotilla/proto';
 import type { HealthStatus } from '../health/index.js';
 import { groupOf } from '../kube/objects.js';
-import type { AppTargetSpec, DesiredSnapshot } from '../state/index.js';
+import type { AppRenderEngine, AppTargetSpec, DesiredSnapshot } from '../state/index.js';
 import type { AppStatusValue, SyncState } from '../status/index.js';
+
+function renderEngineOf(wire: WireEngine): AppRenderEngine {
+  switch (wire) {
+    case WireEngine.UNSPECIFIED:
+    case WireEngine.BUILTIN:
+      return 'builtin';
+    case WireEngine.KUSTOMIZE_BINARY:
+      return 'kustomize-binary';
+    default:
+      return 'unknown';
+  }
+}
 
 export function toSnapshot(message: DesiredState): { snapshot: DesiredSnapshot; duplicates: string[] } {
   const seen = new Set<string>();
@@ -23,6 +35,7 @@ export function toSnapshot(message: DesiredState): { snapshot: DesiredSnapshot; 
       path: a.path,
       commit: a.commit,
       defaultNamespace: a.defaultNamespace,
+      renderEngine: renderEngineOf(a.renderEngine),
       parameters: {
         clusterName: a.parameters?.clusterName ?? '',
         clusterLabels: { ...(a.parameters?.clusterLabels ?? {}) },

@@ -1,6 +1,7 @@
 // JSON encoding of the stored state, validated on the way back in: a damaged file is an error naming where, never a crash.
 import { AgentError } from '../errors.js';
-import type { AgentState, AppTargetSpec, DesiredSnapshot, StoredCredential } from './types.js';
+import { appRenderEngines } from './types.js';
+import type { AgentState, AppRenderEngine, AppTargetSpec, DesiredSnapshot, StoredCredential } from './types.js';
 import type { ObjectRef } from '../kube/index.js';
 
 type Json = Record<string, unknown>;
@@ -34,6 +35,14 @@ function decodeRef(v: unknown, where: string): ObjectRef {
   return ref;
 }
 
+/** State written before engines existed has none: those apps were rendered by the built-in engine. */
+function renderEngine(v: unknown, where: string): AppRenderEngine {
+  if (v === undefined) return 'builtin';
+  const engine = appRenderEngines.find((e) => e === v);
+  if (engine === undefined) fail(where, `expected one of ${appRenderEngines.join(', ')}`);
+  return engine;
+}
+
 function decodeApp(v: unknown, where: string): AppTargetSpec {
   if (!isObject(v)) fail(where, 'expected an object');
   const p = v['parameters'];
@@ -44,6 +53,7 @@ function decodeApp(v: unknown, where: string): AppTargetSpec {
     path: string(v['path'], `${where}.path`),
     commit: string(v['commit'], `${where}.commit`),
     defaultNamespace: string(v['defaultNamespace'], `${where}.defaultNamespace`),
+    renderEngine: renderEngine(v['renderEngine'], `${where}.renderEngine`),
     parameters: {
       clusterName: string(p['clusterName'], `${where}.parameters.clusterName`),
       clusterLabels: stringMap(p['clusterLabels'], `${where}.parameters.clusterLabels`),

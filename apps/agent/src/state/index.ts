@@ -3,4 +3,4 @@ export { FileStateStore } from './file-store.js';
 export { KubeStateStore, credentialSecretName, stateConfigMapName } from './kube-store.js';
 export { decodeState, encodeState } from './codec.js';
 export { emptyState } from './types.js';
-export type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore, StoredCredential } from './types.js';
+export type { AgentState, AppRenderEngine, AppTargetSpec, DesiredSnapshot, StateStore, StoredCredential } from './types.js';

@@ -10,12 +10,20 @@ export interface StoredCredential {
   issuedAt: string;
 }
 
+/**
+ * How the hub asks an application to be rendered. `unknown` is an engine a newer hub named that this agent does not
+ * know: that application fails rather than being rendered by a different engine than asked.
+ */
+export type AppRenderEngine = 'builtin' | 'kustomize-binary' | 'unknown';
+export const appRenderEngines: readonly AppRenderEngine[] = ['builtin', 'kustomize-binary', 'unknown'];
+
 export interface AppTargetSpec {
   app: string;
   repoUrl: string;
   path: string;
   commit: string;
   defaultNamespace: string;
+  renderEngine: AppRenderEngine;
   parameters: { clusterName: string; clusterLabels: Record<string, string>; stage: string };
 }
 

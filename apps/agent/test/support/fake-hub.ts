@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { AgentService, ConnectResponseSchema, RegisterResponseSchema, RotateCredentialResponseSchema, addService, bearerOf, create, timestampFromDate } from '@flotilla/proto';
 import type { AppTarget, ConnectRequest, ConnectResponse, StatusReport } from '@flotilla/proto';
-import { DesiredStateSchema } from '@flotilla/proto';
+import { DesiredStateSchema, RenderEngine } from '@flotilla/proto';
 
 export interface FakeHubOptions {
   bootstrapToken: string;
@@ -162,7 +162,7 @@ export class FakeHub extends EventEmitter {
   }
 }
 
-export function appTarget(app: string, repoUrl: string, commit: string, path: string, defaultNamespace = ''): AppTarget {
+export function appTarget(app: string, repoUrl: string, commit: string, path: string, defaultNamespace = '', renderEngine = RenderEngine.UNSPECIFIED): AppTarget {
   return {
     $typeName: 'flotilla.agent.v1.AppTarget',
     app,
@@ -170,6 +170,7 @@ export function appTarget(app: string, repoUrl: string, commit: string, path: st
     commit,
     path,
     defaultNamespace,
+    renderEngine,
     parameters: { $typeName: 'flotilla.agent.v1.RenderParameters', clusterName: 'c1', clusterLabels: { env: 'test' }, stage: 'dev' },
   };
 }

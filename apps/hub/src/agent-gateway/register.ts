@@ -1,9 +1,9 @@
 // Register and RotateCredential: exchanging a bootstrap token for a cluster credential, all-or-nothing.
 import type * as grpc from '@grpc/grpc-js';
+import { dns1123LabelProblem, labelsProblems } from '@flotilla/kube-schema';
 import { RegisterResponseSchema, RotateCredentialResponseSchema, bearerOf, create, timestampFromDate } from '@flotilla/proto';
 import type { RegisterRequest, RegisterResponse, RotateCredentialRequest, RotateCredentialResponse } from '@flotilla/proto';
 import { FlotillaError, grpcErrorOf } from '../errors/index.js';
-import { dns1123LabelProblem, labelsProblems } from '../fleet/index.js';
 import type { Fleet } from '../fleet/index.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
 

@@ -1,8 +1,9 @@
 // The inputs of every user-facing operation as strict zod schemas, shared by REST (body/params/query validation and the
 // OpenAPI document) and gRPC (the same checks on the decoded request), so both edges accept exactly the same things.
 import { z } from 'zod';
+import { dns1123LabelProblem, parseLabelSelector } from '@flotilla/kube-schema';
 import { roles } from '../auth/index.js';
-import { dns1123LabelProblem, parseSelector } from '../fleet/index.js';
+import { renderEngines } from '../fleet/index.js';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
 
@@ -17,8 +18,8 @@ const dnsLabel = () =>
 
 const selector = () =>
   text().superRefine((value, ctx) => {
-    const parsed = parseSelector(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+    const parsed = parseLabelSelector(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem.message });
   });
 
 const httpUrl = () =>
@@ -65,6 +66,10 @@ export const applicationBody = z.strictObject({
   path: repoPath(),
   clusterSelector: selector().optional(),
   defaultNamespace: text().optional(),
+  renderEngine: z
+    .enum(renderEngines, { error: `expected one of ${renderEngines.join(', ')}` })
+    .optional()
+    .describe('how agents render the path; default builtin. kustomize-binary runs only on agents whose admin configured it'),
 });
 
 export const applicationName = dnsLabel();

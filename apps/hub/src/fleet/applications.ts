@@ -1,11 +1,14 @@
 // Applications: validated once here, and written together with the desired-state change a new selector implies.
 import { eq } from 'drizzle-orm';
+import { dns1123LabelProblem, parseLabelSelector } from '@flotilla/kube-schema';
 import { FlotillaError } from '../errors/index.js';
 import { appReleases, applications, clusterAppStatuses } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
 import { reconcileDesiredState } from './desired-state.js';
-import { dns1123LabelProblem } from './labels.js';
-import { parseSelector } from './selector.js';
+
+/** How agents render an application: the built-in engine, or a kustomize binary the cluster admin configured. */
+export const renderEngines = ['builtin', 'kustomize-binary'] as const;
+export type RenderEngineName = (typeof renderEngines)[number];
 
 export interface ApplicationInput {
   name: string;
@@ -14,6 +17,8 @@ export interface ApplicationInput {
   /** Kubernetes label-selector syntax; empty selects every cluster. */
   clusterSelector?: string;
   defaultNamespace?: string;
+  /** Absent means the built-in engine. */
+  renderEngine?: RenderEngineName;
 }
 
 export interface ApplicationView {
@@ -22,6 +27,7 @@ export interface ApplicationView {
   path: string;
   clusterSelector: string;
   defaultNamespace: string;
+  renderEngine: RenderEngineName;
   /** The commit of the latest promotion, undefined until the application is first promoted. */
   currentCommit: string | undefined;
   createdAt: Date;
@@ -49,12 +55,14 @@ export function validateApplication(input: ApplicationInput): Required<Applicati
     throw invalid('application.path', `"${input.path}" must be a path inside the repository (relative, no "..")`);
   }
   const selector = input.clusterSelector ?? '';
-  const parsed = parseSelector(selector);
-  if (!parsed.ok) throw invalid('application.clusterSelector', parsed.error);
+  const parsed = parseLabelSelector(selector);
+  if (!parsed.ok) throw invalid('application.clusterSelector', parsed.problem.message);
   const defaultNamespace = input.defaultNamespace ?? '';
   const namespaceProblem = defaultNamespace === '' ? undefined : dns1123LabelProblem(defaultNamespace);
   if (namespaceProblem) throw invalid('application.defaultNamespace', namespaceProblem);
-  return { name: input.name, repoUrl: input.repoUrl, path, clusterSelector: parsed.selector.text, defaultNamespace };
+  const renderEngine = input.renderEngine ?? 'builtin';
+  if (!renderEngines.includes(renderEngine)) throw invalid('application.renderEngine', `expected one of ${renderEngines.join(', ')}`);
+  return { name: input.name, repoUrl: input.repoUrl, path, clusterSelector: selector.trim(), defaultNamespace, renderEngine };
 }
 
 type Executor = Database | Transaction;
@@ -84,6 +92,7 @@ function toView(row: typeof applications.$inferSelect, commit: string | null): A
     path: row.path,
     clusterSelector: row.clusterSelector,
     defaultNamespace: row.defaultNamespace,
+    renderEngine: row.renderEngine,
     currentCommit: commit ?? undefined,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -98,7 +107,7 @@ export async function upsertApplication(tx: Transaction, input: ApplicationInput
     .values({ ...app, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: applications.name,
-      set: { repoUrl: app.repoUrl, path: app.path, clusterSelector: app.clusterSelector, defaultNamespace: app.defaultNamespace, updatedAt: now },
+      set: { repoUrl: app.repoUrl, path: app.path, clusterSelector: app.clusterSelector, defaultNamespace: app.defaultNamespace, renderEngine: app.renderEngine, updatedAt: now },
     });
   const changed = await reconcileDesiredState(tx, now);
   const application = await findApplication(tx, app.name);

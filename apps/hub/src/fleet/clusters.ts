@@ -2,12 +2,12 @@
 // per-application statuses their agents reported.
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { matchesLabels, parseLabelSelector } from '@flotilla/kube-schema';
 import { FlotillaError } from '../errors/index.js';
 import { clusterAppStatuses, clusterStates, clusters } from '../store/index.js';
 import type { Database, StoredResourceStatus, Transaction } from '../store/index.js';
 import { reconcileDesiredState } from './desired-state.js';
 import type { HealthState, SyncState } from '../rollout/planner/index.js';
-import { parseSelector, selectorMatches } from './selector.js';
 
 type Executor = Database | Transaction;
 
@@ -101,10 +101,10 @@ async function selectClusters(ex: Executor, where: ReturnType<typeof eq> | undef
 
 /** Clusters by name, optionally filtered by a label selector (InvalidArgument naming `labelSelector` when malformed). */
 export async function listClusterViews(ex: Executor, labelSelector = ''): Promise<ClusterView[]> {
-  const parsed = parseSelector(labelSelector);
-  if (!parsed.ok) throw new FlotillaError('InvalidArgument', `labelSelector: ${parsed.error}`, { field: 'labelSelector' });
+  const parsed = parseLabelSelector(labelSelector);
+  if (!parsed.ok) throw new FlotillaError('InvalidArgument', `labelSelector: ${parsed.problem.message}`, { field: 'labelSelector' });
   const all = await selectClusters(ex, undefined);
-  return all.filter((c) => selectorMatches(parsed.selector, c.labels));
+  return all.filter((c) => matchesLabels(parsed.selector, c.labels));
 }
 
 /** The live (not revoked) cluster with this name, else the most recent revoked one; NotFound when none. */

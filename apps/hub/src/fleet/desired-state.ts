@@ -4,10 +4,12 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { AppTargetSchema, DesiredStateSchema, RenderParametersSchema, create } from '@flotilla/proto';
 import type { DesiredState } from '@flotilla/proto';
+import { matchesLabels, parseLabelSelector } from '@flotilla/kube-schema';
 import { FlotillaError } from '../errors/index.js';
 import { appReleases, applications, clusterAppStatuses, clusterApps, clusterStates, clusters } from '../store/index.js';
 import type { Database, Transaction } from '../store/index.js';
-import { parseSelector, selectorMatches } from './selector.js';
+import type { RenderEngineName } from './applications.js';
+import { renderEngineMessage } from './messages.js';
 
 export type Executor = Database | Transaction;
 
@@ -19,6 +21,7 @@ export interface DesiredApp {
   commit: string;
   stage: string;
   defaultNamespace: string;
+  renderEngine: RenderEngineName;
 }
 
 export interface DesiredStateView {
@@ -46,6 +49,7 @@ async function loadDesiredApps(ex: Executor, clusterIds: string[]): Promise<Map<
       repoUrl: applications.repoUrl,
       path: applications.path,
       defaultNamespace: applications.defaultNamespace,
+      renderEngine: applications.renderEngine,
     })
     .from(clusterApps)
     .innerJoin(applications, eq(applications.name, clusterApps.app))
@@ -75,7 +79,7 @@ export async function reconcileDesiredState(tx: Transaction, now: Date, clusterI
     .select({ name: applications.name, selector: applications.clusterSelector, commit: appReleases.commit, stage: appReleases.stage, promotionId: appReleases.promotionId })
     .from(applications)
     .innerJoin(appReleases, eq(appReleases.app, applications.name));
-  const selectors = new Map(apps.map((a) => [a.name, parseSelector(a.selector)]));
+  const selectors = new Map(apps.map((a) => [a.name, parseLabelSelector(a.selector)]));
   const ids = live.map((c) => c.id);
   const existing = await tx.select({ clusterId: clusterApps.clusterId, app: clusterApps.app }).from(clusterApps).where(inArray(clusterApps.clusterId, ids));
   const held = new Set(existing.map((r) => `${r.clusterId}\u0000${r.app}`));
@@ -85,7 +89,7 @@ export async function reconcileDesiredState(tx: Transaction, now: Date, clusterI
     for (const app of apps) {
       const parsed = selectors.get(app.name);
       // A selector is validated when stored; one that no longer parses selects nothing rather than everything.
-      if (parsed?.ok && selectorMatches(parsed.selector, cluster.labels)) wanted.add(app.name);
+      if (parsed?.ok && matchesLabels(parsed.selector, cluster.labels)) wanted.add(app.name);
     }
     const toAdd = apps.filter((a) => wanted.has(a.name) && !held.has(`${cluster.id}\u0000${a.name}`));
     if (toAdd.length > 0) {
@@ -140,6 +144,7 @@ export function desiredStateMessage(view: DesiredStateView): DesiredState {
         path: app.path,
         commit: app.commit,
         defaultNamespace: app.defaultNamespace,
+        renderEngine: renderEngineMessage(app.renderEngine),
         parameters: create(RenderParametersSchema, { clusterName: view.clusterName, clusterLabels: view.labels, stage: app.stage }),
       }),
     ),
@@ -148,10 +153,10 @@ export function desiredStateMessage(view: DesiredStateView): DesiredState {
 
 /** Live clusters whose labels `selectorText` selects, by name. */
 export async function liveClustersSelectedBy(tx: Transaction, selectorText: string): Promise<{ id: string; name: string }[]> {
-  const parsed = parseSelector(selectorText);
+  const parsed = parseLabelSelector(selectorText);
   if (!parsed.ok) return [];
   const live = await tx.select({ id: clusters.id, name: clusters.name, labels: clusters.labels }).from(clusters).where(isNull(clusters.revokedAt)).orderBy(clusters.name);
-  return live.filter((c) => selectorMatches(parsed.selector, c.labels)).map(({ id, name }) => ({ id, name }));
+  return live.filter((c) => matchesLabels(parsed.selector, c.labels)).map(({ id, name }) => ({ id, name }));
 }
 
 export interface PinnedCommit {

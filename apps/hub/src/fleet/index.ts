@@ -5,8 +5,8 @@
 // getCluster(name), revokeCluster(name) (revokes through auth and closes the cluster's streams), desiredStateFor(id).
 export { Fleet, createFleet } from './service.js';
 export type { ChangedClusters, ClusterRevocation, FleetOptions, RevocationHook } from './service.js';
-export type { ApplicationInput, ApplicationView } from './applications.js';
-export { validateApplication } from './applications.js';
+export type { ApplicationInput, ApplicationView, RenderEngineName } from './applications.js';
+export { renderEngines, validateApplication } from './applications.js';
 export type { AppStatusView, ClusterView, NewCluster } from './clusters.js';
 export type { DesiredApp, DesiredStateView } from './desired-state.js';
 export { ClusterNotifier } from './notifier.js';
@@ -15,7 +15,4 @@ export { StatusBuffer } from './statuses.js';
 export type { FlushListener, FlushResult } from './statuses.js';
 export { systemClock, every } from './clock.js';
 export type { Clock } from './clock.js';
-export { parseSelector, selectorMatches } from './selector.js';
-export type { LabelSelector, Requirement } from './selector.js';
-export { dns1123LabelProblem, labelKeyProblem, labelValueProblem, labelsProblems } from './labels.js';
-export { appStatusMessage, clusterMessage, applicationMessage } from './messages.js';
+export { appStatusMessage, clusterMessage, applicationMessage, renderEngineMessage, renderEngineOf } from './messages.js';

@@ -4,6 +4,7 @@ import {
   ApplicationSchema,
   ClusterSchema,
   HealthStatus,
+  RenderEngine,
   ResourceStatusSchema,
   SyncStatus,
   create,
@@ -12,7 +13,7 @@ import {
 } from '@flotilla/proto';
 import type { AppStatus, Application, Cluster } from '@flotilla/proto';
 import type { HealthState, SyncState } from '../rollout/planner/index.js';
-import type { ApplicationView } from './applications.js';
+import type { ApplicationView, RenderEngineName } from './applications.js';
 import type { AppStatusView, ClusterView } from './clusters.js';
 
 const syncByWire: Record<SyncStatus, SyncState> = {
@@ -109,7 +110,29 @@ export function applicationMessage(view: ApplicationView): Application {
     path: view.path,
     clusterSelector: view.clusterSelector,
     defaultNamespace: view.defaultNamespace,
+    renderEngine: renderEngineMessage(view.renderEngine),
     createdAt: timestampFromDate(view.createdAt),
     updatedAt: timestampFromDate(view.updatedAt),
   });
+}
+
+export function renderEngineMessage(engine: RenderEngineName): RenderEngine {
+  return engine === 'kustomize-binary' ? RenderEngine.KUSTOMIZE_BINARY : RenderEngine.BUILTIN;
+}
+
+/**
+ * The engine a gRPC caller asked for: unspecified means absent (the built-in default); a value this hub does not know
+ * is passed on as text so input validation rejects it, naming the field, rather than silently rendering differently.
+ */
+export function renderEngineOf(wire: RenderEngine): string | undefined {
+  switch (wire) {
+    case RenderEngine.UNSPECIFIED:
+      return undefined;
+    case RenderEngine.BUILTIN:
+      return 'builtin';
+    case RenderEngine.KUSTOMIZE_BINARY:
+      return 'kustomize-binary';
+    default:
+      return `RenderEngine ${String(wire)}`;
+  }
 }

@@ -63,6 +63,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.createNamespaces (has "*" .Values.allowedNamespaces) }}
 {{- fail "createNamespaces: cannot create \"*\"; list the namespaces instead" }}
 {{- end }}
+{{- if and .Values.render.enableHelm (not .Values.render.kustomizeCommand) }}
+{{- fail "render.enableHelm: needs render.kustomizeCommand (helm runs only inside the external kustomize)" }}
+{{- end }}
 {{- end }}
 
 {{/*

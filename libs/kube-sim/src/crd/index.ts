@@ -1,5 +1,6 @@
 // CustomResourceDefinitions come alive: once created they are Established (NamesAccepted + Established conditions),
-// their kinds are served, and deleting one removes its custom resources first (finalizer customresourcecleanup).
+// their kinds are served, and deleting one removes its custom resources first (finalizer customresourcecleanup): the
+// CRD stays Terminating until the last of them is gone, including those held by their own finalizers.
 
 import type { KubeObject, ResourceType, ScaleSubresource } from '../types/index.js';
 import { byVersionPriority } from '../types/versions.js';
@@ -67,8 +68,27 @@ function establishedStatus(crd: KubeObject, now: string): Record<string, unknown
   };
 }
 
+/** Drops the cleanup finalizer once no custom resource of the CRD's type is left (deleted ones may wait on theirs). */
+function finishCleanup(store: ObjectStore, crdName: string, type: ResourceType | undefined): void {
+  const current = store.get(CRD_REF, undefined, crdName);
+  if (!current?.metadata.deletionTimestamp || !current.metadata.finalizers?.includes(CRD_FINALIZER)) return;
+  if (type && store.types.get(type.group, type.resource) && store.list(type).items.length) return;
+  store.update(CRD_REF, { ...current, metadata: { ...current.metadata, finalizers: current.metadata.finalizers.filter((f) => f !== CRD_FINALIZER) } });
+}
+
+function onCustomResourceDeleted(store: ObjectStore, e: StoreEvent): void {
+  const t = e.resourceType;
+  if (t.builtIn || e.type !== 'DELETED') return;
+  const name = `${t.resource}.${t.group}`;
+  const crd = store.get(CRD_REF, undefined, name);
+  if (crd?.metadata.deletionTimestamp) finishCleanup(store, name, t);
+}
+
 function onCrdEvent(store: ObjectStore, e: StoreEvent): void {
-  if (e.resourceType.group !== CRD_REF.group || e.resourceType.resource !== CRD_REF.resource) return;
+  if (e.resourceType.group !== CRD_REF.group || e.resourceType.resource !== CRD_REF.resource) {
+    onCustomResourceDeleted(store, e);
+    return;
+  }
   const crd = e.object;
   const type = typeFromCrd(crd);
   if (e.type === 'DELETED') {
@@ -77,12 +97,9 @@ function onCrdEvent(store: ObjectStore, e: StoreEvent): void {
   }
   if (crd.metadata.deletionTimestamp) {
     if (type && store.types.get(type.group, type.resource)) {
-      for (const cr of store.list(type).items) store.delete(type, cr.metadata.namespace, cr.metadata.name!);
+      for (const cr of store.list(type).items) if (!cr.metadata.deletionTimestamp) store.delete(type, cr.metadata.namespace, cr.metadata.name!);
     }
-    const current = store.get(CRD_REF, undefined, crd.metadata.name!);
-    if (current?.metadata.finalizers?.includes(CRD_FINALIZER)) {
-      store.update(CRD_REF, { ...current, metadata: { ...current.metadata, finalizers: current.metadata.finalizers.filter((f) => f !== CRD_FINALIZER) } });
-    }
+    finishCleanup(store, crd.metadata.name!, type);
     return;
   }
   if (!type) return;

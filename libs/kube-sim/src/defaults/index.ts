@@ -130,10 +130,24 @@ const BY_KIND: Record<string, (o: KubeObject, spec: Obj) => void> = {
   },
 };
 
+/** A Secret's write-only stringData becomes base64 data (it wins over data), as the v1 -> internal conversion does. */
+function mergeStringData(o: KubeObject): void {
+  const stringData = o.stringData;
+  if (stringData === undefined) return;
+  delete o.stringData;
+  if (!isObj(stringData)) return;
+  const data: Record<string, unknown> = isObj(o.data) ? { ...o.data } : {};
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  o.data = data;
+}
+
 /** Fills defaults in a mutable object of a built-in kind (no-op for other kinds). */
 export function applyDefaults(t: ResourceType, o: KubeObject): void {
   if (!t.builtIn) return;
-  if (t.group === '' && t.kind === 'Secret' && !o.type) o.type = 'Opaque';
+  if (t.group === '' && t.kind === 'Secret') {
+    if (!o.type) o.type = 'Opaque';
+    mergeStringData(o);
+  }
   const fn = BY_KIND[`${t.group}/${t.kind}`];
   if (fn) fn(o, obj(o, 'spec'));
 }

@@ -1,16 +1,16 @@
-// Discovery documents: /api, /apis, /api/v1, /apis/{group}/{version} and the aggregated
-// apidiscovery.k8s.io/v2 APIGroupDiscoveryList kubectl 1.32 asks for first.
+// Discovery documents: /api, /apis, /api/v1, /apis/{group}/{version} and the aggregated APIGroupDiscoveryList in
+// apidiscovery.k8s.io/v2beta1, the version a v1.29 server serves (v2 came in 1.30; kubectl 1.32 accepts either).
 
 import type { ResourceType, TypeRegistry } from '../types/index.js';
 import { groupVersion } from '../types/index.js';
 import { byVersionPriority } from '../types/versions.js';
 
 const SUB_VERBS = ['get', 'patch', 'update'];
-export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
 
-/** Whether the Accept header asks for aggregated discovery v2 (v2beta1 is not served: clients then fall back). */
+/** Whether the Accept header asks for aggregated discovery v2beta1 (a v2-only client falls back to the legacy documents). */
 export function wantsAggregated(accept: string | undefined): boolean {
-  return !!accept && /g=apidiscovery\.k8s\.io;\s*v=v2;\s*as=APIGroupDiscoveryList/.test(accept);
+  return !!accept && /g=apidiscovery\.k8s\.io;\s*v=v2beta1;\s*as=APIGroupDiscoveryList/.test(accept);
 }
 
 interface GroupVersions {
@@ -93,5 +93,5 @@ function discoveryGroup(types: TypeRegistry, name: string, versions: string[]): 
 /** The aggregated document for /api (core only) or /apis (every other group). */
 export function aggregated(types: TypeRegistry, core: boolean): object {
   const items = core ? [discoveryGroup(types, '', ['v1'])] : groups(types).map((g) => discoveryGroup(types, g.name, g.versions));
-  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2beta1', metadata: {}, items };
 }

@@ -2,7 +2,7 @@
 // `fieldValidation` (Strict: 400, Warn (default): stored without them plus a Warning header, Ignore: dropped silently).
 
 import type { JsonValue, SchemaNode } from '@flotilla/kube-schema';
-import { pruneUnknownFields, unknownFields } from '@flotilla/kube-schema';
+import { builtinDefinitions, pruneUnknownFields, unknownFields } from '@flotilla/kube-schema';
 import { badRequest } from '../errors/index.js';
 import type { KubeObject } from '../types/index.js';
 import type { HandlerContext } from './context.js';
@@ -44,13 +44,18 @@ export function rejectUnknownApplyFields(ctx: HandlerContext, config: KubeObject
   const unknown = unknownFields(config as unknown as JsonValue, schema);
   if (!unknown.length) return;
   const m = config.metadata;
-  const gvk = `${config.apiVersion}, Kind=${ctx.type.kind}`;
+  const gvk = gvkString(config.apiVersion, ctx.type.kind);
   throw badRequest(`failed to create typed patch object (${m.namespace ?? ''}/${m.name ?? ''}; ${gvk}): ${unknown.map((f) => `.${f}: field not declared in schema`).join('\n')}`);
 }
 
 interface TypeError {
+  /** Dotted path with list indices, as server-side apply prints it (`spec.containers[0].image`). */
   path: string;
+  /** Dotted path without indices and the Go struct holding the field, as encoding/json prints them. */
+  goPath: string;
+  goStruct: string;
   got: string;
+  value: unknown;
   expected: 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
   format?: string;
 }
@@ -61,26 +66,56 @@ function jsonKind(v: unknown): string {
   return typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : typeof v;
 }
 
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+let definitionNames: Map<unknown, string> | undefined;
+
+/** The Go type name of a built-in definition (`io.k8s.api.apps.v1.DeploymentSpec` -> `DeploymentSpec`), by identity. */
+function goTypeName(schema: unknown): string | undefined {
+  definitionNames ??= new Map(Object.entries(builtinDefinitions()).map(([name, def]) => [def, name.slice(name.lastIndexOf('.') + 1)]));
+  return definitionNames.get(schema);
+}
+
+/** Quantity and IntOrString decode from JSON numbers and strings alike; every other string field takes strings only. */
+function numberOrString(node: SchemaNode): boolean {
+  return node.schema['format'] === 'int-or-string' || node.schema['x-kubernetes-int-or-string'] === true || node.schema === builtinDefinitions()[QUANTITY];
+}
+
+interface Where {
+  path: string;
+  goPath: string;
+  goStruct: string;
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
 /** Values whose JSON type cannot decode into the schema's type (null is always allowed: Go decodes it as unset). */
-export function typeErrors(value: unknown, node: SchemaNode, path = ''): TypeError[] {
+export function typeErrors(value: unknown, node: SchemaNode, where: Where = { path: '', goPath: '', goStruct: '' }): TypeError[] {
   if (value === null || value === undefined || node.shape === 'unknown') return [];
   const got = jsonKind(value);
+  const fail = (expected: TypeError['expected'], format?: string): TypeError[] => [{ ...where, got, value, expected, ...(format ? { format } : {}) }];
   if (node.shape === 'struct' || node.shape === 'map') {
-    if (got !== 'object') return [{ path, got, expected: 'object' }];
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (node.allowsField(k) ? typeErrors(v, node.field(k), path ? `${path}.${k}` : k) : []));
+    if (got !== 'object') return fail('object');
+    const struct = node.shape === 'struct' ? (goTypeName(node.schema) ?? where.goStruct) : where.goStruct;
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
+      if (!node.allowsField(k)) return [];
+      // encoding/json names the struct field and never a map key.
+      const goPath = node.shape === 'struct' ? join(where.goPath, k) : where.goPath;
+      return typeErrors(v, node.field(k), { path: join(where.path, k), goPath, goStruct: struct });
+    });
   }
   if (node.shape === 'list') {
-    if (got !== 'array') return [{ path, got, expected: 'array' }];
+    if (got !== 'array') return fail('array');
     const item = node.item();
-    return (value as unknown[]).flatMap((v, i) => typeErrors(v, item, `${path}[${i}]`));
+    return (value as unknown[]).flatMap((v, i) => typeErrors(v, item, { ...where, path: `${where.path}[${i}]` }));
   }
   const type = node.schema['type'];
   const format = typeof node.schema['format'] === 'string' ? (node.schema['format'] as string) : undefined;
-  if (format === 'int-or-string' || node.schema['x-kubernetes-int-or-string'] === true) return got === 'number' || got === 'string' ? [] : [{ path, got, expected: 'string' }];
-  if (type === 'integer' || type === 'number') return got === 'number' ? [] : [{ path, got, expected: type, ...(format ? { format } : {}) }];
-  if (type === 'boolean') return got === 'bool' ? [] : [{ path, got, expected: 'boolean' }];
-  // Strings also take numbers: quantities ("cpu: 1") are strings in the schema.
-  if (type === 'string') return got === 'string' || got === 'number' ? [] : [{ path, got, expected: 'string' }];
+  if (numberOrString(node)) return got === 'number' || got === 'string' ? [] : fail('string');
+  if (type === 'integer' || type === 'number') return got === 'number' ? [] : fail(type, format);
+  if (type === 'boolean') return got === 'bool' ? [] : fail('boolean');
+  if (type === 'string') return got === 'string' ? [] : fail('string');
   return [];
 }
 
@@ -99,14 +134,28 @@ export function rejectWrongTypes(ctx: HandlerContext, obj: KubeObject, schema: S
   const errors = typeErrors(obj, schema);
   if (!errors.length) return;
   const e = errors[0]!;
-  throw badRequest(`${ctx.type.kind} in version "${ctx.info.version}" cannot be handled as a ${ctx.type.kind}: json: cannot unmarshal ${e.got} into Go struct field ${e.path} of type ${goType(e)}`);
+  throw badRequest(`${ctx.type.kind} in version "${ctx.info.version}" cannot be handled as a ${ctx.type.kind}: json: cannot unmarshal ${e.got} into Go struct field ${e.goStruct}.${e.goPath} of type ${goType(e)}`);
 }
 
-function smdExpected(e: TypeError): string {
-  if (e.expected === 'integer' || e.expected === 'number') return 'numeric (int or float)';
-  if (e.expected === 'object') return 'map';
-  if (e.expected === 'array') return 'list';
-  return e.expected;
+/** schema.GroupVersionKind.String(): the core group prints as an empty group (`/v1, Kind=ConfigMap`). */
+function gvkString(apiVersion: string, kind: string): string {
+  return `${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}, Kind=${kind}`;
+}
+
+/** Go's %#v of a structured-merge-diff unstructured value. */
+function goValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return Array.isArray(v) ? '[]interface {}{...}' : 'map[string]interface {}{...}';
+}
+
+/** structured-merge-diff's validateScalar and walker wording. */
+function smdProblem(e: TypeError): string {
+  if (e.expected === 'integer' || e.expected === 'number') return `expected numeric (int or float), got ${e.got === 'number' ? 'float64' : e.got === 'object' ? 'map[string]interface {}' : e.got === 'array' ? '[]interface {}' : e.got}`;
+  if (e.expected === 'string') return `expected string, got &value.valueUnstructured{Value:${goValue(e.value)}}`;
+  if (e.expected === 'boolean') return `expected boolean, got &{${typeof e.value === 'string' ? e.value : goValue(e.value)}}`;
+  if (e.expected === 'object') return `expected map, got ${e.got}`;
+  return `expected list, got ${e.got}`;
 }
 
 /** Server-side apply's typed conversion errors: `.spec.replicas: expected numeric (int or float), got string`. */
@@ -115,5 +164,5 @@ export function rejectWrongApplyTypes(ctx: HandlerContext, config: KubeObject, s
   const errors = typeErrors(config, schema);
   if (!errors.length) return;
   const m = config.metadata;
-  throw badRequest(`failed to create typed patch object (${m.namespace ?? ''}/${m.name ?? ''}; ${config.apiVersion}, Kind=${ctx.type.kind}): ${errors.map((e) => `.${e.path}: expected ${smdExpected(e)}, got ${e.got}`).join('\n')}`);
+  throw badRequest(`failed to create typed patch object (${m.namespace ?? ''}/${m.name ?? ''}; ${gvkString(config.apiVersion, ctx.type.kind)}): ${errors.map((e) => `.${e.path}: ${smdProblem(e)}`).join('\n')}`);
 }

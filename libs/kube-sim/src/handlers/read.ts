@@ -66,7 +66,15 @@ interface DeleteBody {
   dryRun?: string[];
 }
 
-async function deleteOptions(ctx: HandlerContext): Promise<{ policy?: PropagationPolicy; preconditions?: DeleteBody['preconditions']; dryRun: boolean }> {
+interface DeleteOpts {
+  policy?: PropagationPolicy;
+  preconditions?: DeleteBody['preconditions'];
+  dryRun: boolean;
+  /** The client sent orphanDependents=false (the only case a pending delete answers 202, see handlers/delete.go). */
+  cascadeRequested: boolean;
+}
+
+async function deleteOptions(ctx: HandlerContext): Promise<DeleteOpts> {
   const text = await readBody(ctx.req);
   const body = (text.trim() ? parseDocument(text, 'application/json') : {}) as DeleteBody;
   if (typeof body !== 'object' || body === null) throw badRequest('DeleteOptions must be a JSON object');
@@ -78,7 +86,7 @@ async function deleteOptions(ctx: HandlerContext): Promise<{ policy?: Propagatio
     throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`, { kind: 'DeleteOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueNotSupported', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`, field: 'propagationPolicy' }] });
   }
   const dryRun = isDryRun(q) || (body.dryRun ?? []).includes('All');
-  const out: { policy?: PropagationPolicy; preconditions?: DeleteBody['preconditions']; dryRun: boolean } = { dryRun };
+  const out: DeleteOpts = { dryRun, cascadeRequested: orphan === 'false' };
   if (policy) out.policy = policy as PropagationPolicy;
   if (body.preconditions) out.preconditions = body.preconditions;
   return out;
@@ -98,7 +106,9 @@ export async function remove(ctx: HandlerContext): Promise<ReadResult> {
   if (o.policy) opts.propagationPolicy = o.policy;
   if (o.preconditions) opts.preconditions = o.preconditions;
   const res = ctx.store.delete(ctx.type, ctx.info.namespace, ctx.info.name, opts);
-  if (!res.deleted) return { code: 202, body: present(res.object, ctx.type, ctx.info.version) };
+  // The apiserver answers 200 with the object for a delete that waits on finalizers; 202 only when the client also
+  // asked for cascading deletion the old way (orphanDependents=false), which old clients still rely on.
+  if (!res.deleted) return { code: o.cascadeRequested ? 202 : 200, body: present(res.object, ctx.type, ctx.info.version) };
   return { code: 200, body: deletedBody(ctx, res.object) };
 }
 

@@ -1,6 +1,7 @@
 // JSON merge patch (RFC 7386) and JSON patch (RFC 6902), as the apiserver applies them to an object's JSON.
 
 import { ApiError, badRequest } from '../errors/index.js';
+import { deepEqual } from '../store/meta.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -34,25 +35,29 @@ function pointer(path: string): string[] {
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function parentOf(doc: Json, parts: string[], path: string): { parent: Json; key: string } {
+function parentOf(doc: Json, parts: string[]): { parent: Json; key: string } {
   let cur: Json = doc;
   for (const p of parts.slice(0, -1)) {
     const next: Json | undefined = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? (cur as Record<string, Json>)[p] : undefined;
-    if (next === undefined) throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request`, { causes: [{ message: `doc is missing path: "${path}": missing value` }] });
+    if (next === undefined) throw patchFailed();
     cur = next;
   }
   return { parent: cur, key: parts[parts.length - 1]! };
 }
 
-function missing(path: string): ApiError {
-  return new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request`, { causes: [{ message: `doc is missing path: "${path}": missing value` }] });
+/**
+ * A JSON patch that cannot apply: the apiserver answers NewGenericServerResponse(422, ...) without causes, so the
+ * library's reason (missing path, failed test) never reaches the client.
+ */
+function patchFailed(): ApiError {
+  return new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
 }
 
 function read(doc: Json, path: string): Json {
   let cur: Json = doc;
   for (const p of pointer(path)) {
     const next: Json | undefined = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? (cur as Record<string, Json>)[p] : undefined;
-    if (next === undefined) throw missing(path);
+    if (next === undefined) throw patchFailed();
     cur = next;
   }
   return cur;
@@ -61,25 +66,25 @@ function read(doc: Json, path: string): Json {
 function add(doc: Json, path: string, value: Json): Json {
   const parts = pointer(path);
   if (!parts.length) return value;
-  const { parent, key } = parentOf(doc, parts, path);
+  const { parent, key } = parentOf(doc, parts);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw missing(path);
+    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw patchFailed();
     parent.splice(i, 0, value);
   } else if (isObject(parent)) (parent as Record<string, Json>)[key] = value;
-  else throw missing(path);
+  else throw patchFailed();
   return doc;
 }
 
 function remove(doc: Json, path: string): Json {
   const parts = pointer(path);
-  const { parent, key } = parentOf(doc, parts, path);
+  const { parent, key } = parentOf(doc, parts);
   if (Array.isArray(parent)) {
     const i = Number(key);
-    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw missing(path);
+    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw patchFailed();
     parent.splice(i, 1);
   } else if (isObject(parent) && key in parent) delete (parent as Record<string, Json>)[key];
-  else throw missing(path);
+  else throw patchFailed();
   return doc;
 }
 
@@ -109,7 +114,8 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         doc = add(doc, raw.path, structuredClone(read(doc, raw.from ?? '')));
         break;
       case 'test':
-        if (JSON.stringify(read(doc, raw.path)) !== JSON.stringify(value)) throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request`, { causes: [{ message: `testing value ${raw.path} failed: test failed` }] });
+        // json-patch compares decoded values: key order does not matter.
+        if (!deepEqual(read(doc, raw.path), value)) throw patchFailed();
         break;
       default:
         throw badRequest(`Unexpected kind: ${raw.op}`);

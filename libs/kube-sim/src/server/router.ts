@@ -22,14 +22,16 @@ import { notServed, readRawBody, sendError, sendJson, sendText } from './http.js
 import type { RequestInfo } from './request-info.js';
 import { requestInfo } from './request-info.js';
 
+// The version of the schema snapshot the simulator validates against (@flotilla/kube-schema, generated from v1.29):
+// claiming a newer server would let clients send 1.30+ fields that the simulator then rejects.
 export const VERSION_INFO = {
   major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.0',
-  gitCommit: '70d3cc986aa8221cd1dfb1121852688902d3bf53',
+  minor: '29',
+  gitVersion: 'v1.29.0',
+  gitCommit: '3f7a50f38688eb332e2a1b013678c6435d539ae6',
   gitTreeState: 'clean',
-  buildDate: '2024-12-11T17:59:15Z',
-  goVersion: 'go1.23.3',
+  buildDate: '2023-12-13T08:45:03Z',
+  goVersion: 'go1.21.5',
   compiler: 'gc',
   platform: 'linux/amd64',
 };
@@ -38,8 +40,10 @@ export const VERSION_INFO = {
 export interface Interception {
   /** Answer with this error instead of serving. */
   error?: ApiError;
-  /** Serve after this many milliseconds of real time. */
+  /** Serve after this many milliseconds of the cluster's clock (a FakeClock holds the request until advanced). */
   delayMs?: number;
+  /** A watch request: open the stream and end it at once, with no events, as a dropped connection would. */
+  endWatch?: boolean;
 }
 
 export type Interceptor = (req: { method: string; info: RequestInfo }) => Interception | undefined;
@@ -67,13 +71,13 @@ export function route(state: RouterState, req: IncomingMessage, res: ServerRespo
   for (const i of state.interceptors) decision ??= i({ method, info });
   const serve = (): void => {
     if (decision?.error) return sendError(res, decision.error);
-    serveRequest(state, req, res, info).catch((e: unknown) => sendError(res, e));
+    serveRequest(state, req, res, info, decision?.endWatch === true).catch((e: unknown) => sendError(res, e));
   };
-  if (decision?.delayMs) setTimeout(serve, decision.delayMs).unref();
+  if (decision?.delayMs) state.store.clock.after(decision.delayMs, serve);
   else serve();
 }
 
-async function serveRequest(state: RouterState, req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
+async function serveRequest(state: RouterState, req: IncomingMessage, res: ServerResponse, info: RequestInfo, endWatch: boolean): Promise<void> {
   const path = info.path.replace(/\/+$/, '') || '/';
   if (path === '/healthz' || path === '/livez' || path === '/readyz') return sendText(res, 200, 'ok');
   if (path === '/version') return sendJson(res, 200, VERSION_INFO);
@@ -121,6 +125,11 @@ async function serveRequest(state: RouterState, req: IncomingMessage, res: Serve
       return sendJson(res, r.code, r.body);
     }
     case 'watch':
+      if (endWatch) {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+        res.end();
+        return;
+      }
       state.watches.add(res);
       res.on('close', () => state.watches.delete(res));
       return watch(ctx);

@@ -1,7 +1,7 @@
 // The store's public vocabulary: events, filters, options and results (see ./index.ts for the contracts).
 
 import type { Clock } from '../clock/index.js';
-import type { LabelSelector } from '../selectors/index.js';
+import type { LabelSelector } from '@flotilla/kube-schema';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '../types/index.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -3,10 +3,11 @@
 
 import type { StatusCause } from '../errors/index.js';
 import { fieldCause, invalid } from '../errors/index.js';
-import type { LabelSelectorSpec } from '../selectors/index.js';
-import { fromLabelSelectorSpec, matchesLabels } from '../selectors/index.js';
+import { fromLabelSelectorSpec, matchesLabels } from '@flotilla/kube-schema';
+import type { LabelSelectorSpec } from '@flotilla/kube-schema';
 import { deepEqual } from '../store/meta.js';
 import { validateCrd } from './custom.js';
+import { updateProblems } from './updates.js';
 import type { KubeObject, ResourceType } from '../types/index.js';
 
 type Obj = Record<string, unknown>;
@@ -102,5 +103,6 @@ export function validateKind(t: ResourceType, obj: KubeObject, old?: KubeObject)
       });
     }
   }
+  if (old && t.builtIn) causes.push(...updateProblems(id, obj, old));
   if (causes.length) throw invalid(t.kind, t.group, obj.metadata.name ?? '', causes);
 }

@@ -7,7 +7,8 @@ import type { HandlerContext } from '../handlers/context.js';
 import { present, printerColumns } from '../handlers/context.js';
 import { table, wantsTable } from '../handlers/table.js';
 import type { StoreEvent, WatchFilter } from '../store/index.js';
-import { matchesLabels, parseFieldSelector, parseLabelSelector } from '../selectors/index.js';
+import { matchesLabels } from '@flotilla/kube-schema';
+import { parseFieldSelector, parseLabelSelector } from '../selectors/index.js';
 import type { KubeObject } from '../types/index.js';
 import { groupVersion } from '../types/index.js';
 

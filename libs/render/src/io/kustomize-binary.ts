@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RenderError } from '../errors.js';
+import { refuseRemoteReferences } from '../kustomize/remote-refs.js';
 import { objectsFromText } from '../objects.js';
 import { substituteParams } from '../params/substitute.js';
 import { normalizeRelative } from '../tree/paths.js';
@@ -26,8 +27,20 @@ export interface KustomizeBinaryOptions {
   maxOutputBytes?: number;
 }
 
-/** Every path the tree holds, checked: symlinks must resolve inside the root before the binary ever sees them. */
+/**
+ * Every path the tree holds, checked: symlinks must resolve inside the root before the binary ever sees them, and the
+ * whole tree (which is written out for it) must fit the file and byte limits.
+ */
 function checkTree(tree: FileTree, limits: RenderLimits): TreeReader {
+  const entries = tree.files.size + (tree.symlinks?.size ?? 0);
+  if (entries > limits.maxFiles) {
+    throw new RenderError('ResourceExhausted', `the tree holds ${entries} files, more than ${limits.maxFiles} (limit maxFiles)`, { file: '.' });
+  }
+  let bytes = 0;
+  for (const [path, data] of tree.files) {
+    bytes += data.byteLength;
+    if (bytes > limits.maxTotalBytes) throw new RenderError('ResourceExhausted', `more than ${limits.maxTotalBytes} bytes in the tree (limit maxTotalBytes)`, { file: path });
+  }
   const reader = new TreeReader(tree, limits);
   for (const path of [...tree.files.keys(), ...(tree.symlinks?.keys() ?? [])]) {
     if (normalizeRelative(path, path) !== path) throw new RenderError('InvalidArgument', `tree path "${path}" is not a normalized relative path`, { file: path });
@@ -76,6 +89,7 @@ export async function renderWithKustomizeBinary(
   const reader = checkTree(tree, lim);
   const app = normalizeRelative(appPath, 'appPath');
   if (!reader.isDir(app)) throw new RenderError('NotFound', `app path "${appPath}" is not a directory in the repository`, { file: appPath });
+  refuseRemoteReferences(reader, app, lim.maxAliasExpansions);
   const dir = await mkdtemp(join(tmpdir(), 'flotilla-kustomize-'));
   try {
     const root = join(dir, 'repo');

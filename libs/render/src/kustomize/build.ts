@@ -1,7 +1,7 @@
 // kustomize's accumulation: resources and bases depth first, components, generators, then the builtin transformers in
 // kustomize's order; hash suffixes and reference fixing run once at the top, as `kustomize build` does.
 import { RenderError } from '../errors.js';
-import { isObject, objectsFromText } from '../objects.js';
+import { isObject, objectsFromText, setOwn } from '../objects.js';
 import { formatNumber } from '../yaml/scalars.js';
 import { findKustomization, plainEntries } from '../plain.js';
 import { newResource, describe } from '../resource.js';
@@ -57,8 +57,8 @@ function stringifyAnnotations(r: Resource): void {
   const ann = r.obj.metadata.annotations;
   if (!isObject(ann)) return;
   for (const [k, v] of Object.entries(ann)) {
-    if (typeof v === 'boolean') ann[k] = v ? 'true' : 'false';
-    else if (typeof v === 'number' || typeof v === 'bigint') ann[k] = formatNumber(v);
+    if (typeof v === 'boolean') setOwn(ann, k, v ? 'true' : 'false');
+    else if (typeof v === 'number' || typeof v === 'bigint') setOwn(ann, k, formatNumber(v));
   }
 }
 

@@ -1,6 +1,6 @@
 // configMapGenerator and secretGenerator: literals, env files and files into ConfigMaps/Secrets, with create/merge/replace.
 import { RenderError } from '../errors.js';
-import { isObject } from '../objects.js';
+import { isObject, setOwn } from '../objects.js';
 import type { Resource } from '../resource.js';
 import { newResource } from '../resource.js';
 import { basename, joinInside } from '../tree/paths.js';
@@ -84,9 +84,9 @@ function makeObject(kind: Kind, g: GeneratorArgs, entries: Entry[], opts: Genera
         text = undefined;
       }
     }
-    if (kind === 'Secret') data[e.key] = base64(e.bytes ?? new TextEncoder().encode(text ?? ''));
-    else if (text !== undefined) data[e.key] = text;
-    else binaryData[e.key] = base64(e.bytes as Uint8Array);
+    if (kind === 'Secret') setOwn(data, e.key, base64(e.bytes ?? new TextEncoder().encode(text ?? '')));
+    else if (text !== undefined) setOwn(data, e.key, text);
+    else setOwn(binaryData, e.key, base64(e.bytes as Uint8Array));
   }
   if (Object.keys(data).length > 0) obj.data = data;
   if (Object.keys(binaryData).length > 0) obj.binaryData = binaryData;

@@ -1,6 +1,6 @@
 // RFC 6902 JSON Patch over JSON values (add, remove, replace, move, copy, test), with errors naming the operation.
 import { RenderError } from '../errors.js';
-import { deepClone, isObject, valueKey } from '../objects.js';
+import { deepClone, isObject, setOwn, valueKey } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 
 export interface Operation {
@@ -51,7 +51,7 @@ function add(doc: JsonValue, pointer: string, value: JsonValue, file: string): J
   if (toks.length === 0) return value;
   const { parent, last } = parentOf(doc, toks, file, pointer);
   if (Array.isArray(parent)) parent.splice(index(parent, last, true, file, pointer), 0, value);
-  else if (isObject(parent)) parent[last] = value;
+  else if (isObject(parent)) setOwn(parent, last, value);
   else throw new RenderError('InvalidArgument', `JSON patch path "${pointer}" does not exist`, { file });
   return doc;
 }

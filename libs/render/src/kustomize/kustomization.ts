@@ -1,8 +1,9 @@
 // Reads and validates a kustomization file into a typed value; unknown or remote things are refused with file and line.
 import { RenderError } from '../errors.js';
-import { isObject } from '../objects.js';
+import { isObject, setOwn } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { decodeDocuments } from '../yaml/decode.js';
+import { positionOf } from '../yaml/positions.js';
 
 export interface Target {
   group?: string;
@@ -107,25 +108,35 @@ class Fields {
     readonly file: string,
     readonly line: number,
   ) {}
-  fail(message: string): never {
-    throw new RenderError('InvalidArgument', message, { file: this.file, line: this.line });
+  fail(message: string, line = this.line): never {
+    throw new RenderError('InvalidArgument', message, { file: this.file, line });
   }
-  str(v: JsonValue | undefined, what: string): string | undefined {
+  /**
+   * kustomize unmarshals the kustomization into Go strings (via YAML 1.1): `x: y`, `x: on` and `x: 1.0` are a bool or a
+   * number there and rejected, so they are here too rather than silently turned into text.
+   */
+  str(v: JsonValue | undefined, what: string, line = this.line): string | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-    return this.fail(`${what} must be a string`);
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+      const type = typeof v === 'boolean' ? 'bool' : 'number';
+      return this.fail(`${what} must be a string, but YAML reads ${String(v)} as a ${type} (quote the value)`, line);
+    }
+    return this.fail(`${what} must be a string`, line);
   }
   strList(v: JsonValue | undefined, what: string): string[] {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) return this.fail(`${what} must be a list of strings`);
-    return v.map((x, i) => this.str(x, `${what}[${i}]`) ?? this.fail(`${what}[${i}] must be a string`));
+    return v.map((x, i) => {
+      const line = positionOf(v, i)?.line;
+      return this.str(x, `${what}[${i}]`, line) ?? this.fail(`${what}[${i}] must be a string`, line);
+    });
   }
   strMap(v: JsonValue | undefined, what: string): Record<string, string> {
     if (v === undefined || v === null) return {};
     if (!isObject(v)) return this.fail(`${what} must be a map of strings`);
     const out: Record<string, string> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = this.str(x, `${what}.${k}`) ?? '';
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, this.str(x, `${what}.${k}`, positionOf(v, k)?.line) ?? '');
     return out;
   }
   bool(v: JsonValue | undefined, what: string): boolean | undefined {
@@ -219,14 +230,15 @@ function patchEntries(f: Fields, v: JsonValue | undefined, what: string): PatchE
 }
 
 export function parseKustomization(text: string, file: string, maxAliasNodes: number): Kustomization {
-  const docs = decodeDocuments(text, file, maxAliasNodes);
+  // kustomize reads its own file with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 scalars: y, on, yes are booleans).
+  const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true });
   if (docs.length > 1) throw new RenderError('InvalidArgument', 'a kustomization file must hold one YAML document', { file, line: docs[1]?.line });
   const doc = docs[0];
   const v = doc?.value ?? {};
   const f = new Fields(file, doc?.line ?? 1);
   if (!isObject(v)) return f.fail('a kustomization must be a mapping');
   for (const key of Object.keys(v)) {
-    const why = UNSUPPORTED_FIELDS[key];
+    const why = Object.prototype.hasOwnProperty.call(UNSUPPORTED_FIELDS, key) ? UNSUPPORTED_FIELDS[key] : undefined;
     if (why !== undefined) throw new RenderError('Unimplemented', `field "${key}": ${why}`, { file, line: f.line });
     if (!KNOWN_FIELDS.has(key)) f.fail(`unknown field "${key}" in kustomization`);
   }

@@ -1,7 +1,6 @@
 // patches, patchesStrategicMerge and patchesJson6902: load each patch, pick its targets, apply in declaration order.
 import { RenderError } from '../errors.js';
 import { isObject } from '../objects.js';
-import { gvkOf } from '../order.js';
 import type { Resource } from '../resource.js';
 import { describe, setName } from '../resource.js';
 import { joinInside } from '../tree/paths.js';
@@ -12,15 +11,8 @@ import { applyJsonPatch } from './json6902.js';
 import type { Operation } from './json6902.js';
 import type { Kustomization, PatchEntry, Target } from './kustomization.js';
 import { selectResources } from './selector.js';
-import { strategicMerge } from './smp.js';
+import { mergeContextFor, strategicMerge } from './smp.js';
 import { settleAfterMerge } from '../links.js';
-
-const BUILTIN_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
-  'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
-  'node.k8s.io', 'certificates.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'apiregistration.k8s.io',
-  'resource.k8s.io', 'extensions',
-]);
 
 interface LoadedPatch {
   /** line is undefined for inline patches: their lines count from the patch text, not the kustomization. */
@@ -62,7 +54,7 @@ function replaceAt(resources: Resource[], r: Resource, next: KubeObject | null):
 }
 
 function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, keepName: boolean): void {
-  const ctx = { builtin: BUILTIN_GROUPS.has(gvkOf(r.obj).group), kind: r.obj.kind };
+  const ctx = mergeContextFor(r.obj.apiVersion, r.obj.kind);
   const p: JsonObject = { ...patch };
   if (keepName && isObject(p.metadata)) {
     p.metadata = { ...p.metadata };

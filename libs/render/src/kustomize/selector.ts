@@ -1,4 +1,6 @@
 // Patch targets: kind/group/version/name/namespace as anchored regular expressions, label and annotation selectors.
+import { matchesLabels, parseLabelSelector } from '@flotilla/kube-schema';
+import type { LabelSelector } from '@flotilla/kube-schema';
 import { RenderError } from '../errors.js';
 import { isObject } from '../objects.js';
 import { gvkOf } from '../order.js';
@@ -13,61 +15,17 @@ function anchored(pattern: string, file: string): RegExp {
   }
 }
 
-interface Requirement {
-  key: string;
-  op: 'in' | 'notin' | 'exists' | '!exists';
-  values: string[];
+/** Kubernetes label selector syntax (a=b, a==b, a!=b, a in (x,y), a notin (x), a, !a), for labels and annotations alike. */
+function parseSelector(text: string, file: string): LabelSelector {
+  const parsed = parseLabelSelector(text, { validate: false, skipEmpty: true });
+  if (!parsed.ok) throw new RenderError('InvalidArgument', `cannot parse selector "${text}"`, { file });
+  return parsed.selector;
 }
 
-/** Kubernetes label selector syntax: a=b, a==b, a!=b, a in (x,y), a notin (x), a, !a. */
-export function parseSelector(text: string, file: string): Requirement[] {
-  const reqs: Requirement[] = [];
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  parts.push(cur);
-  for (const raw of parts.map((p) => p.trim()).filter((p) => p !== '')) {
-    let m: RegExpExecArray | null;
-    if ((m = /^([^\s!=(),]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(raw)) !== null) {
-      reqs.push({ key: m[1] as string, op: m[2] as 'in' | 'notin', values: (m[3] as string).split(',').map((v) => v.trim()).filter((v) => v !== '') });
-    } else if ((m = /^([^\s!=(),]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(raw)) !== null) {
-      reqs.push({ key: m[1] as string, op: m[2] === '!=' ? 'notin' : 'in', values: [m[3] as string] });
-    } else if ((m = /^!\s*([^\s!=(),]+)$/.exec(raw)) !== null) {
-      reqs.push({ key: m[1] as string, op: '!exists', values: [] });
-    } else if ((m = /^([^\s!=(),]+)$/.exec(raw)) !== null) {
-      reqs.push({ key: m[1] as string, op: 'exists', values: [] });
-    } else {
-      throw new RenderError('InvalidArgument', `cannot parse selector "${text}"`, { file });
-    }
-  }
-  return reqs;
-}
-
-function matches(reqs: Requirement[], map: unknown): boolean {
-  const m = isObject(map as never) ? (map as Record<string, unknown>) : {};
-  return reqs.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(m, r.key);
-    const v = has ? String(m[r.key]) : undefined;
-    switch (r.op) {
-      case 'exists':
-        return has;
-      case '!exists':
-        return !has;
-      case 'in':
-        return has && r.values.includes(v as string);
-      case 'notin':
-        return !has || !r.values.includes(v as string);
-    }
-    return false;
-  });
+/** Label and annotation maps as strings; anything that is not a map has no entries. */
+function stringMap(map: unknown): Record<string, string> {
+  if (!isObject(map as never)) return {};
+  return Object.fromEntries(Object.entries(map as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
 export function selectResources(resources: Resource[], t: Target, file: string): Resource[] {
@@ -89,8 +47,8 @@ export function selectResources(resources: Resource[], t: Target, file: string):
       const cur = (typeof r.obj.metadata.namespace === 'string' && r.obj.metadata.namespace) || 'default';
       if (!namespace.test(first) && !namespace.test(cur)) return false;
     }
-    if (labels && !matches(labels, r.obj.metadata.labels)) return false;
-    if (annotations && !matches(annotations, r.obj.metadata.annotations)) return false;
+    if (labels && !matchesLabels(labels, stringMap(r.obj.metadata.labels))) return false;
+    if (annotations && !matchesLabels(annotations, stringMap(r.obj.metadata.annotations))) return false;
     return true;
   });
 }

@@ -1,47 +1,34 @@
 // Strategic merge as kustomize's kyaml merge2 applies it: maps merged, null deletes, lists merged by the Kubernetes patch
 // merge key for built-in types and replaced otherwise (custom resources too), $patch: delete/replace honoured.
-import { isObject, deepClone, valueKey } from '../objects.js';
+import { builtinResources, schemaNodeFor } from '@flotilla/kube-schema';
+import type { SchemaNode } from '@flotilla/kube-schema';
+import { isObject, deepClone, setOwn, valueKey } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
-
-const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
-
-/** Merge keys of built-in list fields, by field name and the field holding the list's parent map. */
-const MERGE_KEYS: { field: string; parent: (at: string, kind: string) => boolean; key: string }[] = [
-  ...['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'resourceClaims', 'schedulingGates'].map((field) => ({
-    field,
-    parent: (at: string): boolean => at === 'spec',
-    key: 'name',
-  })),
-  { field: 'imagePullSecrets', parent: (at) => at === 'spec', key: 'name' },
-  { field: 'hostAliases', parent: (at) => at === 'spec', key: 'ip' },
-  { field: 'topologySpreadConstraints', parent: (at) => at === 'spec', key: 'topologyKey' },
-  { field: 'env', parent: (at) => CONTAINER_LISTS.has(at), key: 'name' },
-  { field: 'volumeMounts', parent: (at) => CONTAINER_LISTS.has(at), key: 'mountPath' },
-  { field: 'volumeDevices', parent: (at) => CONTAINER_LISTS.has(at), key: 'devicePath' },
-  { field: 'ports', parent: (at) => CONTAINER_LISTS.has(at), key: 'containerPort' },
-  { field: 'ports', parent: (at, kind) => at === 'spec' && kind === 'Service', key: 'port' },
-  { field: 'conditions', parent: (at) => at === 'status', key: 'type' },
-  { field: 'ownerReferences', parent: (at) => at === 'metadata', key: 'uid' },
-  { field: 'webhooks', parent: (at, kind) => at === '' && /WebhookConfiguration$/.test(kind), key: 'name' },
-];
-
-/** Lists of scalars the schema merges as sets (patch values first), e.g. metadata.finalizers. */
-function isPrimitiveMergeList(field: string, at: string): boolean {
-  return field === 'finalizers' && at === 'metadata';
-}
+import { listRule, type ListRule } from './smp-schema.js';
 
 const DIRECTIVE = '$patch';
 
 export interface MergeContext {
-  /** True for built-in kinds, whose lists follow the Kubernetes schema. */
-  builtin: boolean;
+  /** The schema of the patched object's kind; undefined for kinds kustomize has no schema for (custom resources). */
+  schema: SchemaNode | undefined;
   kind: string;
+  group: string;
 }
 
-function mergeKeyFor(field: string, at: string, ctx: MergeContext): string | undefined {
-  // Without a schema merge key kustomize replaces the list (custom resources included): nothing is inferred.
-  if (!ctx.builtin) return undefined;
-  return MERGE_KEYS.find((m) => m.field === field && m.parent(at, ctx.kind))?.key;
+/**
+ * The schema kyaml merges an object with: its exact group/version/kind, else the same kind in another version of its
+ * group (kustomize's embedded schema still carries versions ours no longer serves, with the same list semantics).
+ */
+export function mergeContextFor(apiVersion: string, kind: string): MergeContext {
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  let schema = schemaNodeFor({ group, version, kind });
+  if (schema === undefined) {
+    const other = builtinResources().find((r) => r.group === group && r.kind === kind);
+    if (other !== undefined) schema = schemaNodeFor(other);
+  }
+  return { schema, kind, group };
 }
 
 function stripDirectives(v: JsonValue): JsonValue {
@@ -51,7 +38,7 @@ function stripDirectives(v: JsonValue): JsonValue {
   for (const [k, x] of Object.entries(v)) {
     if (k === DIRECTIVE || k.startsWith('$setElementOrder/') || k.startsWith('$deleteFromPrimitiveList/') || k === '$retainKeys') continue;
     if (x === null) continue;
-    out[k] = stripDirectives(x);
+    setOwn(out, k, stripDirectives(x));
   }
   return out;
 }
@@ -64,18 +51,21 @@ function sameKey(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
  * kyaml merges associative lists with patch elements "prepended": the result lists the patch's keys in patch order, then
  * the keys only the original has, each element merged in place; `$patch: delete` drops the element.
  */
-function mergeList(field: string, at: string, dest: JsonValue[], src: JsonValue[], ctx: MergeContext): JsonValue[] {
+function mergeList(rule: ListRule, item: SchemaNode | undefined, dest: JsonValue[], src: JsonValue[], ctx: MergeContext): JsonValue[] {
   // A bare {$patch: replace} element means: the patch's elements replace the whole list.
   if (src.some((e) => isObject(e) && e[DIRECTIVE] === 'replace' && Object.keys(e).length === 1)) {
     return stripDirectives(src.filter((e) => !(isObject(e) && e[DIRECTIVE] === 'replace' && Object.keys(e).length === 1))) as JsonValue[];
   }
-  if (ctx.builtin && isPrimitiveMergeList(field, at)) {
+  if (rule.strategy === 'set') {
     const out: JsonValue[] = [];
     for (const v of [...src, ...dest]) if (!out.some((x) => valueKey(x) === valueKey(v))) out.push(v);
     return out;
   }
-  const key = mergeKeyFor(field, at, ctx);
-  if (key === undefined) return stripDirectives(src) as JsonValue[];
+  if (rule.strategy === 'replace') return stripDirectives(src) as JsonValue[];
+  if (rule.keys.length > 1 && [...src, ...dest].some((e) => isObject(e) && rule.keys.slice(1).some((k) => present(e[k])))) {
+    return mergeByTuple(rule.keys, item, dest, src, ctx);
+  }
+  const key = rule.key;
   const keyOf = (e: JsonValue): string | undefined => (isObject(e) && e[key] !== undefined && e[key] !== null ? valueKey(e[key]) : undefined);
   const order: string[] = [];
   const seen = new Set<string>();
@@ -97,14 +87,52 @@ function mergeList(field: string, at: string, dest: JsonValue[], src: JsonValue[
     const patch = s as JsonObject;
     if (patch[DIRECTIVE] === 'delete') continue;
     if (patch[DIRECTIVE] === 'replace' || d === undefined || !isObject(d)) out.push(stripDirectives(patch));
-    else out.push(mergeMap(d, patch, ctx, field));
+    else out.push(mergeMap(d, patch, ctx, item));
   }
   for (const e of [...src, ...dest]) if (keyOf(e) === undefined && !(isObject(e) && e[DIRECTIVE] !== undefined)) out.push(stripDirectives(e));
   return out;
 }
 
-/** Merges `patch` into a copy of `dest`; returns null when the patch deletes the object. */
-export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext, at: string): JsonObject {
+function present(v: JsonValue | undefined): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
+/** The values of `keys` in an element, "" for a key it does not set. */
+function tuple(e: JsonValue, keys: readonly string[]): string[] {
+  return keys.map((k) => (isObject(e) && present(e[k]) ? valueKey(e[k]) : ''));
+}
+
+/**
+ * kyaml's merge when a list has several map keys and some element sets a secondary one (a port's protocol): an element
+ * with the same values for every key is merged in place; one that differs only where one side leaves a key unset is
+ * dropped, as kustomize drops it; any other is new and goes first, in patch order.
+ */
+function mergeByTuple(keys: readonly string[], item: SchemaNode | undefined, dest: JsonValue[], src: JsonValue[], ctx: MergeContext): JsonValue[] {
+  const out = [...dest];
+  const added: JsonValue[] = [];
+  const trailing: JsonValue[] = [];
+  for (const s of src) {
+    const ts = tuple(s, keys);
+    if (!isObject(s) || ts[0] === '') {
+      if (!(isObject(s) && s[DIRECTIVE] !== undefined)) trailing.push(stripDirectives(s));
+      continue;
+    }
+    const full = out.findIndex((d) => tuple(d, keys).every((v, i) => v === ts[i]));
+    if (full >= 0) {
+      const d = out[full] as JsonValue;
+      if (s[DIRECTIVE] === 'delete') out.splice(full, 1);
+      else out[full] = s[DIRECTIVE] === 'replace' || !isObject(d) ? stripDirectives(s) : mergeMap(d, s, ctx, item);
+      continue;
+    }
+    const partial = out.some((d) => tuple(d, keys).every((v, i) => v === ts[i] || v === '' || ts[i] === ''));
+    if (partial || s[DIRECTIVE] === 'delete') continue;
+    added.push(stripDirectives(s));
+  }
+  return [...added, ...out, ...trailing];
+}
+
+/** Merges `patch` into a copy of `dest`, whose schema is `node` (undefined where kustomize knows none). */
+export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext, node: SchemaNode | undefined): JsonObject {
   if (patch[DIRECTIVE] === 'replace') return stripDirectives(patch) as JsonObject;
   const out: JsonObject = { ...dest };
   for (const [k, v] of Object.entries(patch)) {
@@ -112,20 +140,21 @@ export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext,
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
       const cur = out[field];
-      if (Array.isArray(cur) && Array.isArray(v)) out[field] = cur.filter((x) => !v.some((y) => sameKey(x, y)));
+      if (Array.isArray(cur) && Array.isArray(v)) setOwn(out, field, cur.filter((x) => !v.some((y) => sameKey(x, y))));
       continue;
     }
-    const d = out[k];
+    const d = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
     if (v === null) {
       delete out[k];
     } else if (isObject(v)) {
       if (v[DIRECTIVE] === 'delete') delete out[k];
-      else if (isObject(d)) out[k] = mergeMap(d, v, ctx, k);
-      else out[k] = stripDirectives(v);
+      else if (isObject(d)) setOwn(out, k, mergeMap(d, v, ctx, node?.field(k)));
+      else setOwn(out, k, stripDirectives(v));
     } else if (Array.isArray(v)) {
-      out[k] = Array.isArray(d) ? mergeList(k, at, d, v, ctx) : (stripDirectives(v) as JsonValue[]);
+      const rule = listRule(node, k, ctx, node === ctx.schema);
+      setOwn(out, k, Array.isArray(d) ? mergeList(rule, node?.field(k).item(), d, v, ctx) : (stripDirectives(v) as JsonValue[]));
     } else {
-      out[k] = v;
+      setOwn(out, k, v);
     }
   }
   return out;
@@ -133,5 +162,5 @@ export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext,
 
 export function strategicMerge(dest: JsonObject, patch: JsonObject, ctx: MergeContext): JsonObject | null {
   if (patch[DIRECTIVE] === 'delete') return null;
-  return mergeMap(deepClone(dest), patch, ctx, '');
+  return mergeMap(deepClone(dest), patch, ctx, ctx.schema);
 }

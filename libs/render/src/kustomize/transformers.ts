@@ -1,6 +1,6 @@
 // kustomize's builtin transformers in its fixed order: patches, namespace, prefix/suffix, labels, annotations,
 // JSON 6902 patches, replicas, images.
-import { isObject } from '../objects.js';
+import { isObject, setOwn } from '../objects.js';
 import type { Resource } from '../resource.js';
 import { describe, nsOf, setName, setNamespace } from '../resource.js';
 import { RenderError } from '../errors.js';
@@ -112,11 +112,11 @@ function applyMapEntries(resources: Resource[], pairs: Record<string, string>, s
         }
         if (!isObject(m)) return;
         const loc = [...at, k];
-        if (k in m) {
-          m[k] = v;
+        if (Object.prototype.hasOwnProperty.call(m, k)) {
+          setOwn(m, k, v);
           propagate(r.obj, r.links, loc, v);
         } else {
-          m[k] = v;
+          setOwn(m, k, v);
           fresh.push(loc);
         }
       });

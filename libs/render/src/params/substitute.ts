@@ -3,7 +3,9 @@
 // optional default (${stage:=dev}). Any other ${...} or $VAR (shell scripts in ConfigMaps) is left exactly as written;
 // "$${cluster.name}" is an escape that yields the literal text "${cluster.name}".
 import { RenderError } from '../errors.js';
+import { setOwn } from '../objects.js';
 import type { Origin } from '../objects.js';
+import { positionOf } from '../yaml/positions.js';
 import type { JsonObject, JsonValue, KubeObject, RenderParams } from '../types.js';
 
 const VARIABLE = /\$(\$?)\{((?:cluster\.[A-Za-z0-9_.\-/]+)|stage|app)(?::=([^}]*))?\}/g;
@@ -34,12 +36,13 @@ function substituteString(s: string, params: RenderParams, where: () => string, 
   });
 }
 
+/** `origin` is where the value itself was written: its own line when the decoder recorded one, else the object's. */
 function walk(v: JsonValue, params: RenderParams, path: string, origin: Origin): JsonValue {
   if (typeof v === 'string') return substituteString(v, params, () => path, origin);
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x, i) => walk(x, params, `${path}[${i}]`, origin));
+  if (Array.isArray(v)) return v.map((x, i) => walk(x, params, `${path}[${i}]`, positionOf(v, i) ?? origin));
   const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) out[k] = walk(x, params, path === '' ? k : `${path}.${k}`, origin);
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, walk(x, params, path === '' ? k : `${path}.${k}`, positionOf(v, k) ?? origin));
   return out;
 }
 

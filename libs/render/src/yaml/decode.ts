@@ -4,6 +4,8 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 
 import type { Document, Node as YamlNode } from 'yaml';
 import { RenderError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../types.js';
+import { setOwn } from '../objects.js';
+import { recordPosition } from './positions.js';
 import { resolvePlainV2, resolvePlainV3 } from './scalars.js';
 
 export interface DecodedDocument {
@@ -65,7 +67,11 @@ class Walker {
       }
     }
     if (isScalar(node)) return this.scalar(node.value, node.type, node.tag, node.source, node);
-    if (isSeq(node)) return node.items.map((item) => this.value(item, inAlias));
+    if (isSeq(node)) {
+      const out = node.items.map((item) => this.value(item, inAlias));
+      node.items.forEach((item, i) => this.record(out, i, item, node));
+      return out;
+    }
     if (isMap(node)) {
       const out: JsonObject = {};
       const merges: JsonValue[] = [];
@@ -79,19 +85,25 @@ class Walker {
         if (Object.prototype.hasOwnProperty.call(out, k)) {
           throw new RenderError('InvalidArgument', `mapping key "${k}" already defined`, { file: this.file, line: this.lineOf(key as YamlNode) });
         }
-        out[k] = this.value(pair.value, inAlias);
+        setOwn(out, k, this.value(pair.value, inAlias));
+        this.record(out, k, pair.value ?? key, node);
       }
       for (const m of merges) {
         for (const src of Array.isArray(m) ? m : [m]) {
           if (src === null || typeof src !== 'object' || Array.isArray(src)) {
             throw new RenderError('InvalidArgument', 'map merge requires a map or a sequence of maps as the value', { file: this.file, line: this.lineOf(node) });
           }
-          for (const [k, v] of Object.entries(src)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
+          for (const [k, v] of Object.entries(src)) if (!Object.prototype.hasOwnProperty.call(out, k)) setOwn(out, k, v);
         }
       }
       return out;
     }
     throw new RenderError('InvalidArgument', 'unsupported YAML node', { file: this.file, line: this.lineOf(node as YamlNode) });
+  }
+
+  private record(container: object, key: string | number, child: unknown, parent: YamlNode): void {
+    const line = this.lineOf(child as YamlNode) ?? this.lineOf(parent);
+    if (line !== undefined) recordPosition(container, key, { file: this.file, line });
   }
 
   keyString(key: unknown, inAlias: boolean): string {
@@ -163,7 +175,8 @@ function keepAnnotationText(node: unknown, value: JsonValue): void {
     if (isMap(ann) && out !== null && typeof out === 'object' && !Array.isArray(out)) {
       for (const pair of ann.items) {
         const k = isScalar(pair.key) ? (pair.key.source ?? String(pair.key.value)) : undefined;
-        if (k !== undefined && isScalar(pair.value) && typeof out[k] !== 'string' && out[k] !== null) out[k] = pair.value.source ?? String(pair.value.value);
+        if (k === undefined || !isScalar(pair.value) || !Object.prototype.hasOwnProperty.call(out, k)) continue;
+        if (typeof out[k] !== 'string' && out[k] !== null) setOwn(out, k, pair.value.source ?? String(pair.value.value));
       }
     }
   }

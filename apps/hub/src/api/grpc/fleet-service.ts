@@ -24,7 +24,7 @@ import {
 import type { RegistrationToken } from '@flotilla/proto';
 import type { Principal, RegistrationTokenInfo } from '../../auth/index.js';
 import { FlotillaError, asFlotillaError, grpcErrorOf } from '../../errors/index.js';
-import { applicationMessage, clusterMessage } from '../../fleet/index.js';
+import { applicationMessage, clusterMessage, renderEngineOf } from '../../fleet/index.js';
 import type { Logger, Metrics } from '../../observability/index.js';
 import { promotionMessage } from '../../rollout/index.js';
 import {
@@ -111,7 +111,7 @@ export function addFleetService(server: grpc.Server, api: FleetApi, logger: Logg
       const { name } = parseInput(applicationParams, { name: app.name }, 'application');
       const body = parseInput(
         applicationBody,
-        { repoUrl: app.repoUrl, path: app.path, clusterSelector: app.clusterSelector, defaultNamespace: app.defaultNamespace },
+        { repoUrl: app.repoUrl, path: app.path, clusterSelector: app.clusterSelector, defaultNamespace: app.defaultNamespace, renderEngine: renderEngineOf(app.renderEngine) },
         'application',
       );
       return create(PutApplicationResponseSchema, { application: applicationMessage(await api.putApplication(who, name, body)) });

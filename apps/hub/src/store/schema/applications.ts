@@ -8,6 +8,8 @@ export const applications = pgTable('applications', {
   // Kubernetes label-selector syntax; '' selects every cluster.
   clusterSelector: text('cluster_selector').notNull().default(''),
   defaultNamespace: text('default_namespace').notNull().default(''),
+  // 'builtin' or 'kustomize-binary' (validated at the API edge); existing rows keep the built-in engine.
+  renderEngine: text('render_engine').$type<'builtin' | 'kustomize-binary'>().notNull().default('builtin'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
 });

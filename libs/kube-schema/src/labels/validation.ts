@@ -1,4 +1,4 @@
-// Kubernetes name and label syntax, checked once at the edge so every error names the offending field.
+// Kubernetes name and label syntax (DNS-1123 labels, label keys and values): each check explains what is wrong.
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

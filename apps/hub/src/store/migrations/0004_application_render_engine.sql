@@ -1,0 +1,1 @@
+ALTER TABLE "applications" ADD COLUMN "render_engine" text DEFAULT 'builtin' NOT NULL;
