@@ -172,7 +172,8 @@ describe('controllers behind the API server', () => {
       return r;
     });
     // The request is parked as a timer of the fake clock once the server has read it.
-    while (clock.pendingTimers() === before) await new Promise((r) => setImmediate(r));
+    for (let turns = 0; clock.pendingTimers() === before && turns < 10_000; turns++) await new Promise((r) => setImmediate(r));
+    expect(clock.pendingTimers()).toBe(before + 1);
     clock.advance(4999);
     await new Promise((r) => setImmediate(r));
     expect(answered).toBe(false);

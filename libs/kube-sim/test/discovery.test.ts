@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedCluster } from '../src/index.js';
 import { startCluster } from '../src/index.js';
+import { KUBERNETES_SCHEMA_VERSION } from '@flotilla/kube-schema';
 import { http } from './helpers.js';
 
 describe('discovery', () => {
@@ -21,14 +22,31 @@ describe('discovery', () => {
     expect(byName.get('deployments/status')).toMatchObject({ kind: 'Deployment' });
   });
 
-  it('answers aggregated discovery when asked for apidiscovery.k8s.io/v2', async () => {
-    const res = await http(cluster, 'GET', '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
-    expect(res.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
-    const doc = res.json() as { kind: string; items: { metadata: { name: string } }[] };
-    expect(doc.kind).toBe('APIGroupDiscoveryList');
+  it('answers aggregated discovery in apidiscovery.k8s.io/v2beta1 like a v1.29 server, and the legacy documents otherwise', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+    const res = await http(cluster, 'GET', '/apis', { accept });
+    expect(res.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList');
+    const doc = res.json() as { kind: string; apiVersion: string; items: { metadata: { name: string } }[] };
+    expect([doc.kind, doc.apiVersion]).toEqual(['APIGroupDiscoveryList', 'apidiscovery.k8s.io/v2beta1']);
     expect(doc.items.map((i) => i.metadata.name)).toContain('apps');
+    const v2Only = (await http(cluster, 'GET', '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' })).json() as { kind: string };
+    expect(v2Only.kind).toBe('APIGroupList');
     const legacy = (await http(cluster, 'GET', '/apis')).json() as { kind: string };
     expect(legacy.kind).toBe('APIGroupList');
+  });
+
+  it('serves /api as APIVersions, /api/v1 with verbs and short names, and /apis/{group} as APIGroup', async () => {
+    const api = await http(cluster, 'GET', '/api');
+    expect(api.json()).toEqual({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: new URL(cluster.server).host }] });
+    const core = (await http(cluster, 'GET', '/api/v1')).json() as { kind: string; groupVersion: string; resources: { name: string; verbs: string[]; shortNames?: string[]; namespaced: boolean; kind: string; singularName: string }[] };
+    expect([core.kind, core.groupVersion]).toEqual(['APIResourceList', 'v1']);
+    const byName = new Map(core.resources.map((r) => [r.name, r]));
+    expect(byName.get('configmaps')).toEqual({ name: 'configmaps', singularName: 'configmap', namespaced: true, kind: 'ConfigMap', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['cm'] });
+    expect(byName.get('namespaces')).toMatchObject({ namespaced: false, shortNames: ['ns'] });
+    expect(byName.get('pods/status')).toMatchObject({ kind: 'Pod', verbs: ['get', 'patch', 'update'] });
+    const apps = await http(cluster, 'GET', '/apis/apps');
+    expect(apps.json()).toEqual({ kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } });
+    expect((await http(cluster, 'GET', '/apis/nothing.example.com')).status).toBe(404);
   });
 
   it('serves OpenAPI v2 as JSON and in the protobuf form kubectl validation asks for, and a v3 index', async () => {
@@ -41,8 +59,12 @@ describe('discovery', () => {
     expect(Object.keys(index.paths)).toContain('apis/apps/v1');
   });
 
-  it('reports version 1.32 and health without a token', async () => {
-    expect((await http(cluster, 'GET', '/version', { token: null })).json()).toMatchObject({ major: '1', minor: '32' });
+  it('reports the version of its schema snapshot, and health, without a token', async () => {
+    const version = (await http(cluster, 'GET', '/version', { token: null })).json() as { major: string; minor: string; gitVersion: string };
+    // Fields newer than the schema would be refused, so /version must not claim a newer server than the schema.
+    const schemaMinor = /^v1\.(\d+)/.exec(KUBERNETES_SCHEMA_VERSION)?.[1];
+    expect(version).toMatchObject({ major: '1', minor: schemaMinor });
+    expect(version.gitVersion.startsWith(`v1.${schemaMinor}.`)).toBe(true);
     expect((await http(cluster, 'GET', '/readyz', { token: null })).body).toBe('ok');
   });
 });

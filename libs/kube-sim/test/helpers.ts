@@ -16,11 +16,11 @@ export interface Run {
   stderr: string;
 }
 
-export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Run> {
+export function kubectl(kubeconfig: string, args: string[], input?: string, binary = KUBECTL): Promise<Run> {
   return new Promise((resolve) => {
     // Discovery cache next to the kubeconfig: never shared with other runs on a reused port, removed with the temp dir.
     const cache = join(dirname(kubeconfig), '.kube-cache');
-    const child = execFile(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', cache, ...args], { timeout: 20_000, env: { ...process.env, KUBECTL_EXTERNAL_DIFF: '', HOME: process.env.HOME ?? '/tmp' } }, (err, stdout, stderr) => {
+    const child = execFile(binary, ['--kubeconfig', kubeconfig, '--cache-dir', cache, ...args], { timeout: 20_000, env: { ...process.env, KUBECTL_EXTERNAL_DIFF: '', HOME: process.env.HOME ?? '/tmp' } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });

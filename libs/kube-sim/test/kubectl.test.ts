@@ -1,6 +1,8 @@
 // kubectl v1.32, a client nobody here wrote, drives the simulator through a kubeconfig the simulator writes.
 
 import { spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedCluster } from '../src/index.js';
 import { startCluster } from '../src/index.js';
@@ -44,6 +46,19 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
   afterAll(async () => {
     await cluster?.close();
     await tmp?.cleanup();
+  });
+
+  it('reports the simulated server version to kubectl, and kubectl 1.32 itself still works against it', async () => {
+    const v = await k('version', '-o', 'json');
+    expect(v.code).toBe(0);
+    expect((JSON.parse(v.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toBe('v1.29.0');
+    // /usr/bin/kubectl may be gcloud's dispatcher, which runs the kubectl matching the server's minor version; the
+    // 1.32 binary beside it is the client the simulator promises to serve, skew warning and all.
+    const kubectl132 = join(dirname(realpathSync(KUBECTL)), 'kubectl.1.32');
+    if (!existsSync(kubectl132)) return;
+    const r = await kubectl(kc, ['get', 'namespaces', '-o', 'name'], undefined, kubectl132);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('namespace/default');
   });
 
   it('lists built-in resources with short names in api-resources, and a CRD once it is established', async () => {

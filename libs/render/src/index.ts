@@ -6,6 +6,7 @@ export { defaultLimits } from './types.js';
 export type { FileTree, RenderParams, RenderResult, RenderLimits, KubeObject, JsonValue, JsonObject } from './types.js';
 export { emitStream as toKustomizeYaml } from './yaml/emit.js';
 export { readTreeFromDirectory } from './io/read-directory.js';
+export type { DirectoryLimits } from './io/read-directory.js';
 export { readTreeFromRepository } from './io/read-repository.js';
 export type { RepositorySnapshot } from './io/read-repository.js';
 export { renderWithKustomizeBinary } from './io/kustomize-binary.js';

@@ -2,6 +2,7 @@
 import { RenderError } from './errors.js';
 import type { JsonObject, JsonValue, KubeObject } from './types.js';
 import { decodeDocuments } from './yaml/decode.js';
+import { copyPositions } from './yaml/positions.js';
 
 export function isObject(v: JsonValue | undefined): v is JsonObject {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
@@ -52,9 +53,15 @@ export function objectsFromText(text: string, file: string, maxAliasNodes: numbe
 
 export function deepClone<T extends JsonValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => deepClone(x)) as T;
+  // Positions travel with the copy, so errors found later still name the line the value was written on.
+  if (Array.isArray(v)) {
+    const arr = v.map((x) => deepClone(x));
+    copyPositions(v, arr);
+    return arr as T;
+  }
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) setOwn(out, k, deepClone(x));
+  copyPositions(v, out);
   return out as T;
 }
 

@@ -48,6 +48,17 @@ describe('per-cluster parameters', () => {
     expect(() => render(t, 'overlay', params)).toThrowError(/^base\/pod\.yaml:11: unknown variable \$\{cluster\.labels\.zone\} at spec\.containers\[0\]\.args\[1\]/);
   });
 
+  it('names the patch file and line for a variable a strategic-merge patch brought in, the base line otherwise', () => {
+    const base = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app:${BASE_TAG}\n';
+    const patch = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    args:\n    - --region=eu\n    - --zone=${cluster.labels.zone}\n';
+    const files = { 'base/kustomization.yaml': 'resources:\n- pod.yaml\n', 'overlay/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: patch.yaml\n', 'overlay/patch.yaml': patch };
+    expect(() => render(tree({ ...files, 'base/pod.yaml': base }), 'overlay', params)).toThrowError(/^overlay\/patch\.yaml:10: unknown variable \$\{cluster\.labels\.zone\} at spec\.containers\[0\]\.args\[1\]/);
+    const inBase = base.replace('${BASE_TAG}', '${stage}').replace('app:', 'app-${app}:');
+    expect(() => render(tree({ ...files, 'base/pod.yaml': inBase, 'overlay/patch.yaml': patch.replace('${cluster.labels.zone}', 'a') }), 'overlay', { stage: 's' })).toThrowError(
+      /^base\/pod\.yaml:8: unknown variable \$\{app\} at spec\.containers\[0\]\.image/,
+    );
+  });
+
   it('fails on ${stage} when no stage is given', () => {
     expect(() => render(tree({ 'cm.yaml': manifest('  x: "1"\n') }), '')).toThrowError(/unknown variable \$\{stage\} at metadata\.name/);
   });

@@ -1,4 +1,4 @@
-// The built-in resource types a kube-apiserver v1.32 serves (the ones the fleet manages), as discovery reports them.
+// The built-in resource types a v1.29 kube-apiserver serves (the ones the fleet manages), as discovery reports them.
 
 import type { KubeObject, ResourceType, ScaleSubresource } from '../types/index.js';
 import { typeKey } from '../types/index.js';

@@ -101,14 +101,15 @@ export const STALE_OBJECT = 'the object has been modified; please apply your cha
 /** 422 with one cause per field error, message like `Deployment.apps "X" is invalid: metadata.name: Invalid value: ...`. */
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
   const gk = group ? `${kind}.${group}` : kind;
-  const list = causes.map((c) => c.message ?? '');
+  // Causes carry field.Error.ErrorBody(); the message joins field.Error.Error(), which leads with the field path.
+  const list = causes.map((c) => (c.field ? `${c.field}: ${c.message ?? ''}` : (c.message ?? '')));
   const joined = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   const d: StatusDetails = { name, kind, causes };
   if (group) d.group = group;
   return new ApiError(422, 'Invalid', `${gk} "${name}" is invalid: ${joined}`, d);
 }
 
-/** One field error in the form of field.Error.Error(): `metadata.name: Invalid value: "X": reason`. */
+/** One field error as a StatusCause: the message is field.Error.ErrorBody() (`Invalid value: "X": reason`). */
 export function fieldCause(type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueNotSupported' | 'FieldValueDuplicate', field: string, detail: string, value?: unknown): StatusCause {
   const label: Record<typeof type, string> = {
     FieldValueInvalid: 'Invalid value',
@@ -118,7 +119,7 @@ export function fieldCause(type: 'FieldValueInvalid' | 'FieldValueRequired' | 'F
     FieldValueDuplicate: 'Duplicate value',
   };
   const shown = value === undefined ? '' : ` ${JSON.stringify(value)}:`;
-  return { reason: type, message: `${field}: ${label[type]}:${shown} ${detail}`.replace(/: $/, ''), field };
+  return { reason: type, message: `${label[type]}:${shown} ${detail}`.replace(/: $/, ''), field };
 }
 
 export function badRequest(message: string): ApiError {

@@ -3,7 +3,7 @@
 
 import type { JsonValue, SchemaNode } from '@flotilla/kube-schema';
 import { builtinDefinitions, pruneUnknownFields, unknownFields } from '@flotilla/kube-schema';
-import { badRequest } from '../errors/index.js';
+import { ApiError, badRequest } from '../errors/index.js';
 import type { KubeObject } from '../types/index.js';
 import type { HandlerContext } from './context.js';
 
@@ -128,13 +128,55 @@ function goType(e: TypeError): string {
   return 'string';
 }
 
+function decodeError(e: TypeError): string {
+  return `json: cannot unmarshal ${e.got} into Go struct field ${e.goStruct}.${e.goPath} of type ${goType(e)}`;
+}
+
+/** The reflect kind of a decoded JSON value in runtime.DefaultUnstructuredConverter (whole numbers are int64). */
+function goKind(v: unknown, container: boolean): string {
+  if (Array.isArray(v)) return container ? 'slice' : '[]interface {}';
+  if (v && typeof v === 'object') return container ? 'map' : 'map[string]interface {}';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  return typeof v === 'boolean' ? 'bool' : 'string';
+}
+
+/** The unstructured converter's wording (strategic merge patches convert a map, not JSON). */
+function convertError(e: TypeError): string {
+  if (e.expected === 'object') return `cannot restore struct from: ${goKind(e.value, true)}`;
+  if (e.expected === 'array') return `cannot restore slice from ${goKind(e.value, true)}`;
+  return `cannot convert ${goKind(e.value, false)} to ${goType(e)}`;
+}
+
+/** Go's %+v of a decoded JSON value, as patch.go prints a strategic merge patch map. */
+function goPlus(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goPlus).join(' ')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `map[${entries.map(([k, x]) => `${k}:${goPlus(x)}`).join(' ')}]`;
+  }
+  return v === null ? '<nil>' : String(v);
+}
+
+/**
+ * A JSON, merge or strategic patch whose result does not decode: patch.go answers 422 Invalid on the field `patch`,
+ * with the patched object (JSON and merge patches) or the patch map (strategic) as the bad value.
+ */
+export function rejectWrongPatchedTypes(ctx: HandlerContext, patched: KubeObject, patch: unknown, strategic: boolean, schema: SchemaNode | undefined): void {
+  if (!schema || !ctx.type.builtIn) return;
+  const e = typeErrors(patched, schema)[0];
+  if (!e) return;
+  const bad = strategic ? goPlus(patch) : JSON.stringify(patched);
+  const body = `Invalid value: ${JSON.stringify(bad)}: ${strategic ? convertError(e) : decodeError(e)}`;
+  throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${body}`, { causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] });
+}
+
 /** 400 like the apiserver's JSON decoder when a value has the wrong JSON type. */
 export function rejectWrongTypes(ctx: HandlerContext, obj: KubeObject, schema: SchemaNode | undefined): void {
   if (!schema) return;
   const errors = typeErrors(obj, schema);
   if (!errors.length) return;
   const e = errors[0]!;
-  throw badRequest(`${ctx.type.kind} in version "${ctx.info.version}" cannot be handled as a ${ctx.type.kind}: json: cannot unmarshal ${e.got} into Go struct field ${e.goStruct}.${e.goPath} of type ${goType(e)}`);
+  throw badRequest(`${ctx.type.kind} in version "${ctx.info.version}" cannot be handled as a ${ctx.type.kind}: ${decodeError(e)}`);
 }
 
 /** schema.GroupVersionKind.String(): the core group prints as an empty group (`/v1, Kind=ConfigMap`). */

@@ -17,7 +17,7 @@ import { listTypesFrom, schemaOf } from '../schema/index.js';
 import { validateKind } from '../validation/index.js';
 import { validateCustom } from '../validation/custom.js';
 import { allocate, applyDefaults, defaultPorts } from '../defaults/index.js';
-import { rejectUnknownApplyFields, settleFields } from './fields.js';
+import { rejectUnknownApplyFields, rejectWrongPatchedTypes, settleFields } from './fields.js';
 import { strategicPatch } from './strategic.js';
 
 export interface WriteResult {
@@ -54,9 +54,18 @@ function checkName(ctx: HandlerContext, obj: KubeObject): void {
   if (ctx.info.name && name !== ctx.info.name) throw badRequest(`the name of the object (${name}) does not match the name on the URL (${ctx.info.name})`);
 }
 
+/** The CRD handler refuses creates (and only creates) while the resource's definition is being deleted. */
+function refuseWhileCrdTerminates(ctx: HandlerContext): void {
+  if (ctx.type.builtIn) return;
+  const crd = ctx.store.get({ group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }, undefined, `${ctx.type.resource}.${ctx.type.group}`);
+  if (!crd?.metadata.deletionTimestamp) return;
+  throw new ApiError(405, 'MethodNotAllowed', 'create not allowed while custom resource definition is terminating', { group: ctx.type.group, kind: ctx.type.resource });
+}
+
 export async function create(ctx: HandlerContext): Promise<WriteResult> {
   if (ctx.info.name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-  const decoded = decodeRequestObject(await readRawBody(ctx.req), String(ctx.req.headers['content-type'] ?? 'application/json'), ctx.type, ctx.info.version);
+  refuseWhileCrdTerminates(ctx);
+  const decoded = decodeRequestObject(await readRawBody(ctx.req), String(ctx.req.headers['content-type'] ?? 'application/json'), ctx.type, ctx.info.version, ctx.store.types);
   const obj = settleFields(ctx, decoded, schemaOf(ctx.store, ctx.type, ctx.info.version));
   settleNamespace(ctx, obj);
   const dryRun = isDryRun(ctx.info.query);
@@ -104,7 +113,7 @@ export async function update(ctx: HandlerContext): Promise<WriteResult> {
     const scale = parseDocument(raw.toString('utf8'), contentType) as KubeObject;
     return { code: 200, object: toScale(ctx.type, store(ctx, old, fromScale(ctx.type, old, scale), fieldManagerFor(ctx), dryRun)) };
   }
-  const obj = settleFields(ctx, decodeRequestObject(raw, contentType, ctx.type, ctx.info.version), schemaOf(ctx.store, ctx.type, ctx.info.version));
+  const obj = settleFields(ctx, decodeRequestObject(raw, contentType, ctx.type, ctx.info.version, ctx.store.types), schemaOf(ctx.store, ctx.type, ctx.info.version));
   settleNamespace(ctx, obj);
   checkName(ctx, obj);
   obj.metadata.managedFields = old.metadata.managedFields;
@@ -134,7 +143,11 @@ export async function patch(ctx: HandlerContext): Promise<WriteResult> {
   if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch produced an object that is not a JSON object');
   let next = patched as KubeObject;
   if (ctx.info.subresource === 'scale') next = fromScale(ctx.type, old, next);
-  else next = settleFields(ctx, next, schemaOf(ctx.store, ctx.type, ctx.info.version));
+  else {
+    const schema = schemaOf(ctx.store, ctx.type, ctx.info.version);
+    rejectWrongPatchedTypes(ctx, next, patchDoc, contentType === 'application/strategic-merge-patch+json', schema);
+    next = settleFields(ctx, next, schema);
+  }
   next.metadata = next.metadata ?? {};
   if (next.metadata.name !== old.metadata.name) throw badRequest(`the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${ctx.info.name})`);
   if (ctx.type.namespaced && next.metadata.namespace !== old.metadata.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');

@@ -41,7 +41,7 @@ function check(v: unknown, s: Schema, path: string, out: StatusCause[]): void {
   if (s.type) {
     const ok = s.type === t || (s.type === 'number' && t === 'integer');
     if (!ok) {
-      out.push({ reason: 'FieldValueTypeInvalid', message: `${path}: Invalid value: ${JSON.stringify(t)}: ${path} in body must be of type ${s.type}: ${JSON.stringify(t)}`, field: path });
+      out.push({ reason: 'FieldValueTypeInvalid', message: `Invalid value: ${JSON.stringify(t)}: ${path} in body must be of type ${s.type}: ${JSON.stringify(t)}`, field: path });
       return;
     }
   }
@@ -54,7 +54,7 @@ function check(v: unknown, s: Schema, path: string, out: StatusCause[]): void {
   }
   if (typeof v === 'string') {
     if (s.minLength !== undefined && v.length < s.minLength) out.push(fieldCause('FieldValueInvalid', path, `${path} in body should be at least ${s.minLength} chars long`, v));
-    if (s.maxLength !== undefined && v.length > s.maxLength) out.push({ reason: 'FieldValueTooLong', message: `${path}: Too long: may not be more than ${s.maxLength} bytes`, field: path });
+    if (s.maxLength !== undefined && v.length > s.maxLength) out.push({ reason: 'FieldValueTooLong', message: `Too long: may not be more than ${s.maxLength} bytes`, field: path });
     if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) out.push(fieldCause('FieldValueInvalid', path, `${path} in body should match '${s.pattern}'`, v));
   }
   if (Array.isArray(v) && s.items) v.forEach((item, i) => check(item, s.items!, `${path}[${i}]`, out));

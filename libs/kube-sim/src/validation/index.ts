@@ -56,7 +56,7 @@ function selectorProblems(obj: KubeObject, requireSelector: boolean): StatusCaus
     causes.push(fieldCause('FieldValueInvalid', 'spec.selector', 'empty selector is invalid for deployment', selector));
   }
   if (selector && !matchesLabels(fromLabelSelectorSpec(selector), labels)) {
-    causes.push({ reason: 'FieldValueInvalid', message: `spec.template.metadata.labels: Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\``, field: 'spec.template.metadata.labels' });
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\``, field: 'spec.template.metadata.labels' });
   }
   return causes;
 }
@@ -70,7 +70,7 @@ function replicasProblems(obj: KubeObject): StatusCause[] {
 
 function immutableSelector(obj: KubeObject, old: KubeObject | undefined): StatusCause[] {
   if (!old || deepEqual(at(obj, 'spec.selector'), at(old, 'spec.selector'))) return [];
-  return [{ reason: 'FieldValueInvalid', message: `spec.selector: Invalid value: ${goSelector(at(obj, 'spec.selector'))}: field is immutable`, field: 'spec.selector' }];
+  return [{ reason: 'FieldValueInvalid', message: `Invalid value: ${goSelector(at(obj, 'spec.selector'))}: field is immutable`, field: 'spec.selector' }];
 }
 
 const WORKLOADS = new Set(['apps/Deployment', 'apps/ReplicaSet', 'apps/StatefulSet', 'apps/DaemonSet']);

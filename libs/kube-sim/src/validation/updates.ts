@@ -64,7 +64,7 @@ function jobSpec(obj: KubeObject, old: KubeObject): StatusCause[] {
     if (!deepEqual(spec[f], was[f])) causes.push(fieldCause('FieldValueInvalid', `spec.${f}`, 'field is immutable', spec[f]));
   }
   if (!deepEqual(spec.template, was.template)) {
-    causes.push({ reason: 'FieldValueInvalid', message: `spec.template: Invalid value: ${goTemplate(spec.template)}: field is immutable`, field: 'spec.template' });
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${goTemplate(spec.template)}: field is immutable`, field: 'spec.template' });
   }
   return causes;
 }

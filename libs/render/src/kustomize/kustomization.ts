@@ -3,7 +3,7 @@ import { RenderError } from '../errors.js';
 import { isObject, setOwn } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { decodeDocuments } from '../yaml/decode.js';
-import { positionOf } from '../yaml/positions.js';
+import { isNonStringKey, positionOf } from '../yaml/positions.js';
 
 export interface Target {
   group?: string;
@@ -136,7 +136,12 @@ class Fields {
     if (v === undefined || v === null) return {};
     if (!isObject(v)) return this.fail(`${what} must be a map of strings`);
     const out: Record<string, string> = {};
-    for (const [k, x] of Object.entries(v)) setOwn(out, k, this.str(x, `${what}.${k}`, positionOf(v, k)?.line) ?? '');
+    for (const [k, x] of Object.entries(v)) {
+      const line = positionOf(v, k)?.line;
+      // kustomize fails on these keys too (its YAML 1.1 reader makes them numbers or bools in the objects it builds).
+      if (isNonStringKey(v, k)) this.fail(`${what} key ${k} must be a string, but YAML does not read it as one (quote the key)`, line);
+      setOwn(out, k, this.str(x, `${what}.${k}`, line) ?? '');
+    }
     return out;
   }
   bool(v: JsonValue | undefined, what: string): boolean | undefined {

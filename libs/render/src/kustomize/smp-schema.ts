@@ -1,5 +1,5 @@
-// How kustomize merges a list field in a strategic-merge patch, from the Kubernetes schema (x-kubernetes-patch-strategy and
-// -merge-key), corrected where kustomize's embedded schema (Kubernetes 1.21.2) differs from the one we carry.
+// How kustomize merges a list field in a strategic-merge patch, from the Kubernetes schema (x-kubernetes-patch-strategy,
+// -merge-key, list-map-keys), corrected where kustomize's embedded schema (Kubernetes 1.21.2) differs from the one we carry.
 import { schemaNodeFor } from '@flotilla/kube-schema';
 import type { SchemaNode } from '@flotilla/kube-schema';
 
@@ -24,6 +24,28 @@ const MISSING_FROM_OUR_SCHEMA: { group: string; kinds: readonly string[]; field:
     rule: { strategy: 'merge', key: 'name', keys: ['name'] },
   },
 ];
+
+/**
+ * Versions kustomize's 1.21 schema still has and ours (served by current Kubernetes) does not, by the version we carry
+ * with the same list semantics. Any other version we do not know has no schema there either: its lists are replaced.
+ */
+const OLDER_VERSIONS: Record<string, { group: string; version: string }> = {
+  'batch/v1beta1 CronJob': { group: 'batch', version: 'v1' },
+  'policy/v1beta1 PodDisruptionBudget': { group: 'policy', version: 'v1' },
+  'autoscaling/v2beta1 HorizontalPodAutoscaler': { group: 'autoscaling', version: 'v2' },
+  'autoscaling/v2beta2 HorizontalPodAutoscaler': { group: 'autoscaling', version: 'v2' },
+};
+
+/** The schema kyaml merges an object of this apiVersion and kind with; undefined when kustomize has none. */
+export function schemaForKind(apiVersion: string, kind: string): SchemaNode | undefined {
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const known = schemaNodeFor({ group, version, kind });
+  if (known !== undefined) return known;
+  const older = Object.prototype.hasOwnProperty.call(OLDER_VERSIONS, `${apiVersion} ${kind}`) ? OLDER_VERSIONS[`${apiVersion} ${kind}`] : undefined;
+  return older === undefined ? undefined : schemaNodeFor({ ...older, kind });
+}
 
 let newer: Map<object, ReadonlySet<string>> | undefined;
 

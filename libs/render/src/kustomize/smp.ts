@@ -1,10 +1,10 @@
-// Strategic merge as kustomize's kyaml merge2 applies it: maps merged, null deletes, lists merged by the Kubernetes patch
-// merge key for built-in types and replaced otherwise (custom resources too), $patch: delete/replace honoured.
-import { builtinResources, schemaNodeFor } from '@flotilla/kube-schema';
+// Strategic merge as kustomize's kyaml merge2 applies it: maps merged, null deletes, lists merged by the merge keys the
+// Kubernetes schema gives built-in kinds (smp-schema.ts) and replaced otherwise (custom resources too), $patch honoured.
 import type { SchemaNode } from '@flotilla/kube-schema';
 import { isObject, deepClone, setOwn, valueKey } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
-import { listRule, type ListRule } from './smp-schema.js';
+import { copyPosition, copyPositions } from '../yaml/positions.js';
+import { listRule, schemaForKind, type ListRule } from './smp-schema.js';
 
 const DIRECTIVE = '$patch';
 
@@ -15,30 +15,29 @@ export interface MergeContext {
   group: string;
 }
 
-/**
- * The schema kyaml merges an object with: its exact group/version/kind, else the same kind in another version of its
- * group (kustomize's embedded schema still carries versions ours no longer serves, with the same list semantics).
- */
 export function mergeContextFor(apiVersion: string, kind: string): MergeContext {
   const slash = apiVersion.lastIndexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = apiVersion.slice(slash + 1);
-  let schema = schemaNodeFor({ group, version, kind });
-  if (schema === undefined) {
-    const other = builtinResources().find((r) => r.group === group && r.kind === kind);
-    if (other !== undefined) schema = schemaNodeFor(other);
-  }
-  return { schema, kind, group };
+  return { schema: schemaForKind(apiVersion, kind), kind, group: slash < 0 ? '' : apiVersion.slice(0, slash) };
 }
 
+/** A copy of a patch value without its directives; positions are carried so errors still name the patch's lines. */
 function stripDirectives(v: JsonValue): JsonValue {
-  if (Array.isArray(v)) return v.filter((e) => !(isObject(e) && e[DIRECTIVE] === 'delete')).map(stripDirectives);
+  if (Array.isArray(v)) {
+    const arr: JsonValue[] = [];
+    v.forEach((e, i) => {
+      if (isObject(e) && e[DIRECTIVE] === 'delete') return;
+      copyPosition(v, i, arr, arr.length);
+      arr.push(stripDirectives(e));
+    });
+    return arr;
+  }
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === DIRECTIVE || k.startsWith('$setElementOrder/') || k.startsWith('$deleteFromPrimitiveList/') || k === '$retainKeys') continue;
     if (x === null) continue;
     setOwn(out, k, stripDirectives(x));
+    copyPosition(v, k, out, k);
   }
   return out;
 }
@@ -135,6 +134,7 @@ function mergeByTuple(keys: readonly string[], item: SchemaNode | undefined, des
 export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext, node: SchemaNode | undefined): JsonObject {
   if (patch[DIRECTIVE] === 'replace') return stripDirectives(patch) as JsonObject;
   const out: JsonObject = { ...dest };
+  copyPositions(dest, out);
   for (const [k, v] of Object.entries(patch)) {
     if (k === DIRECTIVE || k.startsWith('$setElementOrder/') || k === '$retainKeys') continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
@@ -155,6 +155,7 @@ export function mergeMap(dest: JsonObject, patch: JsonObject, ctx: MergeContext,
       setOwn(out, k, Array.isArray(d) ? mergeList(rule, node?.field(k).item(), d, v, ctx) : (stripDirectives(v) as JsonValue[]));
     } else {
       setOwn(out, k, v);
+      copyPosition(patch, k, out, k);
     }
   }
   return out;

@@ -5,7 +5,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import { RenderError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { setOwn } from '../objects.js';
-import { recordPosition } from './positions.js';
+import { recordNonStringKey, recordPosition } from './positions.js';
 import { resolvePlainV2, resolvePlainV3 } from './scalars.js';
 
 export interface DecodedDocument {
@@ -85,6 +85,7 @@ class Walker {
         if (Object.prototype.hasOwnProperty.call(out, k)) {
           throw new RenderError('InvalidArgument', `mapping key "${k}" already defined`, { file: this.file, line: this.lineOf(key as YamlNode) });
         }
+        if (isScalar(key) && key.type === 'PLAIN' && !key.tag && typeof this.resolve(k) !== 'string') recordNonStringKey(out, k);
         setOwn(out, k, this.value(pair.value, inAlias));
         this.record(out, k, pair.value ?? key, node);
       }
