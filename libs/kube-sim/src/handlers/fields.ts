@@ -164,9 +164,12 @@ function goPlus(v: unknown): string {
 export function rejectWrongPatchedTypes(ctx: HandlerContext, patched: KubeObject, patch: unknown, strategic: boolean, schema: SchemaNode | undefined): void {
   if (!schema || !ctx.type.builtIn) return;
   const e = typeErrors(patched, schema)[0];
-  if (!e) return;
+  const unknown = e || mode(ctx.info.query) !== 'Strict' ? [] : unknownFields(patched as unknown as JsonValue, schema);
+  if (!e && !unknown.length) return;
+  // Under fieldValidation=Strict the strict decoding error takes the same shape (patch.go's strict decode branch).
+  const why = e ? (strategic ? convertError(e) : decodeError(e)) : `strict decoding error: ${unknown.map((f) => `unknown field ${JSON.stringify(f)}`).join(', ')}`;
   const bad = strategic ? goPlus(patch) : JSON.stringify(patched);
-  const body = `Invalid value: ${JSON.stringify(bad)}: ${strategic ? convertError(e) : decodeError(e)}`;
+  const body = `Invalid value: ${JSON.stringify(bad)}: ${why}`;
   throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${body}`, { causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] });
 }
 
