@@ -9,11 +9,20 @@ export interface Clock {
   setTimer(ms: number, callback: () => void): Timer;
 }
 
+// setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); credential rotation is scheduled further out.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => new Date(),
   setTimer(ms, callback) {
-    const handle = setTimeout(callback, Math.max(0, ms));
-    handle.unref?.();
+    const due = Date.now() + ms;
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const left = due - Date.now();
+      handle = setTimeout(left > MAX_TIMEOUT_MS ? arm : callback, Math.min(Math.max(left, 0), MAX_TIMEOUT_MS));
+      handle.unref?.();
+    };
+    arm();
     return { cancel: () => clearTimeout(handle) };
   },
 };

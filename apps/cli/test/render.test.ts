@@ -69,7 +69,7 @@ describe('flotilla render', () => {
     const r = await run(['render', join(repo, 'broken')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Error: kustomization\.yaml: resource "missing\.yaml" does not exist/);
+    expect(r.stderr).toMatch(/^Error: kustomization\.yaml:2: resource "missing\.yaml" does not exist/);
   });
 
   it('fails on an unknown variable when the cluster is not given', async () => {

@@ -46,6 +46,7 @@ const SERVED: Served[] = [
   { group: '', version: 'v1', plural: 'replicationcontrollers', shortNames: ['rc'], categories: ['all'] },
   { group: '', version: 'v1', plural: 'limitranges', shortNames: ['limits'] },
   { group: '', version: 'v1', plural: 'resourcequotas', shortNames: ['quota'] },
+  { group: '', version: 'v1', plural: 'podtemplates' },
   { group: 'apps', version: 'v1', plural: 'deployments', shortNames: ['deploy'], categories: ['all'] },
   { group: 'apps', version: 'v1', plural: 'replicasets', shortNames: ['rs'], categories: ['all'] },
   { group: 'apps', version: 'v1', plural: 'statefulsets', shortNames: ['sts'], categories: ['all'] },
@@ -62,15 +63,22 @@ const SERVED: Served[] = [
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings' },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles' },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings' },
-  { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', shortNames: ['crd', 'crds'] },
+  { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', shortNames: ['crd', 'crds'], categories: ['api-extensions'] },
   { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', shortNames: ['pdb'] },
   { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', shortNames: ['sc'] },
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
+  { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' },
+  { group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses', shortNames: ['pc'] },
+  // Create-only reviews: `kubectl auth can-i` posts them; they are never stored, so they have no List kind.
+  { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews' },
+  { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectrulesreviews' },
 ];
 
 // Where the built-in scale subresource reads and writes replicas (the CRD `scale` subresource fields, stated for the
 // built-in kinds that have one). For built-in kinds the selector is the object's own selector field (a LabelSelector, or
-// a plain map for ReplicationController) that the server renders as a selector string in Scale.status.selector.
+// a plain map for ReplicationController) that the server renders as a selector string in Scale.status.selector:
+// kubernetes pkg/registry/apps/deployment/storage/storage.go scaleFromDeployment reads deployment.Spec.Selector (and the
+// ReplicaSet, StatefulSet and ReplicationController registries do the same); no built-in kind has a .status.selector.
 const SCALE_PATHS: Record<string, { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath: string }> = {
   'apps/v1/deployments': { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
   'apps/v1/replicasets': { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
@@ -83,6 +91,7 @@ const SCALE_PATHS: Record<string, { specReplicasPath: string; statusReplicasPath
 const GROUP_ORDER: { group: string; preferredVersion: string }[] = [
   { group: '', preferredVersion: 'v1' },
   { group: 'apps', preferredVersion: 'v1' },
+  { group: 'authorization.k8s.io', preferredVersion: 'v1' },
   { group: 'autoscaling', preferredVersion: 'v2' },
   { group: 'batch', preferredVersion: 'v1' },
   { group: 'networking.k8s.io', preferredVersion: 'v1' },
@@ -90,7 +99,9 @@ const GROUP_ORDER: { group: string; preferredVersion: string }[] = [
   { group: 'rbac.authorization.k8s.io', preferredVersion: 'v1' },
   { group: 'storage.k8s.io', preferredVersion: 'v1' },
   { group: 'apiextensions.k8s.io', preferredVersion: 'v1' },
+  { group: 'scheduling.k8s.io', preferredVersion: 'v1' },
   { group: 'coordination.k8s.io', preferredVersion: 'v1' },
+  { group: 'discovery.k8s.io', preferredVersion: 'v1' },
 ];
 
 // Definitions every served group-version needs beyond its kinds (request and response bodies of every API server).
@@ -306,7 +317,9 @@ function rootDefinitions(resources: Json[], swagger: Swagger): string[] {
   const roots = new Set<string>(META_DEFINITIONS);
   for (const r of resources as unknown as { group: string; version: string; kind: string; definition: string; subresources: Gvk[] }[]) {
     roots.add(r.definition);
-    roots.add(definitionFor(swagger, r.group, r.version, `${r.kind}List`));
+    // Create-only kinds (SelfSubjectAccessReview) are never listed, so they have no List definition.
+    const list = { group: r.group, version: r.version, kind: `${r.kind}List` };
+    if (hasDefinition(swagger, list)) roots.add(definitionFor(swagger, list.group, list.version, list.kind));
     // Connect subresources (exec, proxy, ...) name option kinds that have no definition; the rest do (Scale, Eviction).
     for (const sub of r.subresources) {
       if (sub.kind !== r.kind && hasDefinition(swagger, sub)) roots.add(definitionFor(swagger, sub.group, sub.version, sub.kind));

@@ -19,6 +19,10 @@ describe('built-in resource catalog', () => {
     ['policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb']],
     ['storage.k8s.io/v1', 'StorageClass', 'storageclasses', false, ['sc']],
     ['coordination.k8s.io/v1', 'Lease', 'leases', true, []],
+    ['v1', 'PodTemplate', 'podtemplates', true, []],
+    ['discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices', true, []],
+    ['scheduling.k8s.io/v1', 'PriorityClass', 'priorityclasses', false, ['pc']],
+    ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, []],
   ] as const)('%s %s is served as %s (namespaced: %s, short names %j)', (apiVersion, kind, plural, namespaced, shortNames) => {
     const r = findByKind(apiVersion, kind);
     expect(r).toBeDefined();
@@ -51,6 +55,13 @@ describe('built-in resource catalog', () => {
     expect(sub['log']).toMatchObject({ kind: 'Pod', verbs: ['get'] });
     expect(sub['exec']).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
     expect(sub['eviction']).toMatchObject({ group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+  });
+
+  it('serves the self-subject reviews kubectl auth can-i posts as create-only, and CRDs in the api-extensions category', () => {
+    for (const plural of ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']) {
+      expect(findByResource('authorization.k8s.io', 'v1', plural)?.verbs).toEqual(['create']);
+    }
+    expect(findByResource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')?.categories).toEqual(['api-extensions']);
   });
 
   it('puts only workload kinds in the "all" category', () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedCluster } from '../src/index.js';
 import { startCluster } from '../src/index.js';
-import { KUBERNETES_SCHEMA_VERSION } from '@flotilla/kube-schema';
+import { KUBERNETES_SCHEMA_VERSION, builtinGroups, builtinResources } from '@flotilla/kube-schema';
 import { http } from './helpers.js';
 
 describe('discovery', () => {
@@ -47,6 +47,22 @@ describe('discovery', () => {
     const apps = await http(cluster, 'GET', '/apis/apps');
     expect(apps.json()).toEqual({ kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } });
     expect((await http(cluster, 'GET', '/apis/nothing.example.com')).status).toBe(404);
+  });
+
+  it('lists every built-in of the kube-schema catalog as the catalog describes it, groups in its order', async () => {
+    type Listed = { name: string; namespaced: boolean; kind: string; verbs: string[]; shortNames?: string[]; categories?: string[] };
+    for (const r of builtinResources()) {
+      const path = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+      const doc = (await http(cluster, 'GET', path)).json() as { resources: Listed[] };
+      const listed = doc.resources.find((x) => x.name === r.plural);
+      expect(listed, `${path} ${r.plural}`).toMatchObject({ namespaced: r.namespaced, kind: r.kind, verbs: r.verbs });
+      expect(listed?.shortNames ?? []).toEqual(r.shortNames);
+      expect(listed?.categories ?? []).toEqual(r.categories);
+      const served = r.subresources.map((s) => s.name).filter((s) => s === 'scale' || s === 'status');
+      expect(doc.resources.filter((x) => x.name.startsWith(`${r.plural}/`)).map((x) => x.name.split('/')[1]).sort()).toEqual(served);
+    }
+    const groups = (await http(cluster, 'GET', '/apis')).json() as { groups: { name: string }[] };
+    expect(groups.groups.map((g) => g.name)).toEqual(builtinGroups().filter((g) => g.group !== '').map((g) => g.group));
   });
 
   it('serves OpenAPI v2 as JSON and in the protobuf form kubectl validation asks for, and a v3 index', async () => {

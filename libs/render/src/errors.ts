@@ -13,6 +13,8 @@ export class RenderError extends Error {
   readonly code: RenderErrorCode;
   readonly file: string | undefined;
   readonly line: number | undefined;
+  /** The message without its "file:line: " prefix. */
+  readonly detail: string;
 
   constructor(code: RenderErrorCode, message: string, where?: { file?: string | undefined; line?: number | undefined }) {
     const file = where?.file;
@@ -22,6 +24,21 @@ export class RenderError extends Error {
     this.code = code;
     this.file = file;
     this.line = line;
+    this.detail = message;
+  }
+}
+
+/**
+ * Runs `fn`; a RenderError it throws naming `file` but no line gets `line`, the line of the kustomization entry that
+ * caused it (a resource that does not exist is reported where the kustomization lists it).
+ */
+export function atLine<T>(file: string, line: number | undefined, fn: () => T): T {
+  if (line === undefined) return fn();
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RenderError && e.file === file && e.line === undefined) throw new RenderError(e.code, e.detail, { file, line });
+    throw e;
   }
 }
 

@@ -2,7 +2,7 @@
 import { RenderError } from './errors.js';
 import type { JsonObject, JsonValue, KubeObject } from './types.js';
 import { decodeDocuments } from './yaml/decode.js';
-import { copyPositions } from './yaml/positions.js';
+import { copyPositions, lineOf } from './yaml/positions.js';
 
 export function isObject(v: JsonValue | undefined): v is JsonObject {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
@@ -41,8 +41,10 @@ export function objectsFromText(text: string, file: string, maxAliasNodes: numbe
     const what = `document ${doc.index + 1}`;
     const v = doc.value;
     if (isObject(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
-      v.items.forEach((item, i) => {
-        out.push({ object: checkObject(item, file, doc.line, `${what}, items[${i}]`), origin: { file, line: doc.line } });
+      const items = v.items;
+      items.forEach((item, i) => {
+        const line = lineOf(items, i) ?? doc.line; // an item's own line, as for a document
+        out.push({ object: checkObject(item, file, line, `${what}, items[${i}]`), origin: { file, line } });
       });
       continue;
     }

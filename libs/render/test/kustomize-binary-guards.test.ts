@@ -11,15 +11,15 @@ describe('external engine guards', () => {
     const t = tree({ 'app/kustomization.yaml': 'resources:\n- cm.yaml\n- https://github.com/org/repo//deploy?ref=v1\n', 'app/cm.yaml': cm('a') });
     await expect(renderWithKustomizeBinary(t, 'app', {}, missingBinary)).rejects.toMatchObject({
       code: 'PermissionDenied',
-      message: 'app/kustomization.yaml: remote resource "https://github.com/org/repo//deploy?ref=v1" is refused: only paths inside the repository can be rendered',
+      message: 'app/kustomization.yaml:3: remote resource "https://github.com/org/repo//deploy?ref=v1" is refused: only paths inside the repository can be rendered',
     });
   });
 
   it('refuses remote bases and components anywhere below the app, through local overlays', async () => {
     const base = { 'base/kustomization.yml': 'bases:\n- github.com/org/repo/deploy\n', 'overlay/kustomization.yaml': 'resources:\n- ../base\n' };
-    await expect(renderWithKustomizeBinary(tree(base), 'overlay', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /^base\/kustomization\.yml: remote resource "github\.com\/org\/repo\/deploy"/ });
+    await expect(renderWithKustomizeBinary(tree(base), 'overlay', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /^base\/kustomization\.yml:2: remote resource "github\.com\/org\/repo\/deploy"/ });
     const comp = { 'app/kustomization.yaml': 'components:\n- ../comp\n', 'comp/Kustomization': 'kind: Component\ncomponents:\n- git@github.com:org/repo.git\n' };
-    await expect(renderWithKustomizeBinary(tree(comp), 'app', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /^comp\/Kustomization: remote component "git@github\.com:org\/repo\.git"/ });
+    await expect(renderWithKustomizeBinary(tree(comp), 'app', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /^comp\/Kustomization:3: remote component "git@github\.com:org\/repo\.git"/ });
   });
 
   it('ignores kustomizations the app does not reach', async () => {

@@ -6,12 +6,21 @@ export interface Clock {
   after(ms: number, fn: () => void): () => void;
 }
 
+// setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); a credential's expiry is further away than that.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => new Date(),
   after(ms, fn) {
-    const timer = setTimeout(fn, ms);
-    // A pending flush or ping must not keep a stopping process alive.
-    timer.unref();
+    const due = Date.now() + ms;
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const left = due - Date.now();
+      timer = setTimeout(left > MAX_TIMEOUT_MS ? arm : fn, Math.min(Math.max(left, 0), MAX_TIMEOUT_MS));
+      // A pending flush or ping must not keep a stopping process alive.
+      timer.unref();
+    };
+    arm();
     return () => clearTimeout(timer);
   },
 };

@@ -1,4 +1,4 @@
-// The scale subresource: an autoscaling/v1 Scale view of spec.replicas / status.replicas / status.selector.
+// The scale subresource: an autoscaling/v1 Scale view of spec.replicas / status.replicas and the object's selector.
 
 import { badRequest } from '../errors/index.js';
 import { clone } from '../store/meta.js';
@@ -27,8 +27,8 @@ export function toScale(t: ResourceType, obj: KubeObject): KubeObject {
   const s = t.scale!;
   const m = obj.metadata;
   const status: Record<string, unknown> = { replicas: read(obj, s.statusReplicasPath) ?? 0 };
-  const sel = s.labelSelectorPath ? read(obj, s.labelSelectorPath) : undefined;
-  const selector = sel !== undefined ? selectorString(sel) : t.builtIn ? selectorString(read(obj, '.spec.selector')) : undefined;
+  // Built-in kinds point at their own .spec.selector (from the kube-schema catalog); a CRD at a string field, if any.
+  const selector = s.labelSelectorPath ? selectorString(read(obj, s.labelSelectorPath)) : undefined;
   if (selector) status.selector = selector;
   return {
     kind: 'Scale',

@@ -1,6 +1,7 @@
 // kustomize's accumulation: resources and bases depth first, components, generators, then the builtin transformers in
 // kustomize's order; hash suffixes and reference fixing run once at the top, as `kustomize build` does.
-import { RenderError } from '../errors.js';
+import { RenderError, atLine } from '../errors.js';
+import { lineOf } from '../yaml/positions.js';
 import { isObject, objectsFromText, setOwn } from '../objects.js';
 import { formatNumber } from '../yaml/scalars.js';
 import { findKustomization, plainEntries } from '../plain.js';
@@ -119,23 +120,31 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
       throw new RenderError('InvalidArgument', `${kfile} is a Kustomization; components must have kind Component`, { file: from });
     }
     const resources: Resource[] = resourcesIn ?? [];
-    for (const ref of k.resources) {
+    k.resources.forEach((ref, i) => {
+      const line = lineOf(k.resources, i);
       if (isRemoteReference(ref)) {
-        throw new RenderError('PermissionDenied', `remote resource "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile });
+        throw new RenderError('PermissionDenied', `remote resource "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile, line });
       }
-      const path = joinInside(dir, ref, kfile);
-      if (ctx.reader.isDir(path, kfile)) addAll(ctx, resources, accumulate(ctx, path, kfile).resources, kfile);
-      else if (ctx.reader.isFile(path, kfile)) addAll(ctx, resources, loadFile(ctx, path, kfile), kfile);
-      else throw new RenderError('NotFound', `resource "${ref}" does not exist (looked for ${path || '.'})`, { file: kfile });
-    }
-    for (const ref of k.components) {
+      // Errors about the entry itself (missing, escaping, a cycle, not a kustomization) name its line.
+      const loaded = atLine(kfile, line, () => {
+        const path = joinInside(dir, ref, kfile);
+        if (ctx.reader.isDir(path, kfile)) return accumulate(ctx, path, kfile).resources;
+        if (ctx.reader.isFile(path, kfile)) return loadFile(ctx, path, kfile);
+        throw new RenderError('NotFound', `resource "${ref}" does not exist (looked for ${path || '.'})`, { file: kfile });
+      });
+      addAll(ctx, resources, loaded, kfile);
+    });
+    k.components.forEach((ref, i) => {
+      const line = lineOf(k.components, i);
       if (isRemoteReference(ref)) {
-        throw new RenderError('PermissionDenied', `remote component "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile });
+        throw new RenderError('PermissionDenied', `remote component "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile, line });
       }
-      const path = joinInside(dir, ref, kfile);
-      if (!ctx.reader.isDir(path, kfile)) throw new RenderError('NotFound', `component "${ref}" is not a directory`, { file: kfile });
-      accumulate(ctx, path, kfile, resources);
-    }
+      atLine(kfile, line, () => {
+        const path = joinInside(dir, ref, kfile);
+        if (!ctx.reader.isDir(path, kfile)) throw new RenderError('NotFound', `component "${ref}" is not a directory`, { file: kfile });
+        accumulate(ctx, path, kfile, resources);
+      });
+    });
     runGenerators(ctx, k, dir, resources);
     runTransformers(ctx, k, dir, resources);
     if (resources.length > ctx.limits.maxObjects) {

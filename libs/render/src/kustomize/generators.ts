@@ -1,5 +1,6 @@
 // configMapGenerator and secretGenerator: literals, env files and files into ConfigMaps/Secrets, with create/merge/replace.
-import { RenderError } from '../errors.js';
+import { RenderError, atLine } from '../errors.js';
+import { lineOf } from '../yaml/positions.js';
 import { isObject, setOwn } from '../objects.js';
 import type { Resource } from '../resource.js';
 import { newResource } from '../resource.js';
@@ -29,14 +30,16 @@ interface Entry {
 
 function collect(ctx: BuildContext, g: GeneratorArgs, dir: string, kfile: string): Entry[] {
   const entries: Entry[] = [];
-  for (const lit of g.literals ?? []) {
+  const literals = g.literals ?? [];
+  literals.forEach((lit, i) => {
     const eq = lit.indexOf('=');
-    if (eq <= 0) throw new RenderError('InvalidArgument', `generator "${g.name}": literal "${lit}" must be KEY=VALUE`, { file: kfile });
+    if (eq <= 0) throw new RenderError('InvalidArgument', `generator "${g.name}": literal "${lit}" must be KEY=VALUE`, { file: kfile, line: lineOf(literals, i) });
     entries.push({ key: lit.slice(0, eq), text: unquote(lit.slice(eq + 1)) });
-  }
-  for (const env of g.envs ?? []) {
-    const path = joinInside(dir, env, kfile);
-    const text = ctx.reader.readText(path, kfile).replace(/^\uFEFF/, '');
+  });
+  const envs = g.envs ?? [];
+  envs.forEach((env, n) => {
+    const path = atLine(kfile, lineOf(envs, n), () => joinInside(dir, env, kfile));
+    const text = atLine(kfile, lineOf(envs, n), () => ctx.reader.readText(path, kfile)).replace(/^\uFEFF/, '');
     text.split('\n').forEach((raw, i) => {
       const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
       if (line === '' || line.startsWith('#')) return;
@@ -48,15 +51,19 @@ function collect(ctx: BuildContext, g: GeneratorArgs, dir: string, kfile: string
       if (/\s/.test(key) || key === '') throw new RenderError('InvalidArgument', `invalid key "${key}" in env file`, { file: path, line: i + 1 });
       entries.push({ key, text: line.slice(eq + 1) });
     });
-  }
-  for (const f of g.files ?? []) {
+  });
+  const files = g.files ?? [];
+  files.forEach((f, i) => {
     const eq = f.indexOf('=');
     const key = eq >= 0 ? f.slice(0, eq) : basename(f);
     const rel = eq >= 0 ? f.slice(eq + 1) : f;
-    const path = joinInside(dir, rel, kfile);
-    if (ctx.reader.isDir(path, kfile)) throw new RenderError('InvalidArgument', `generator "${g.name}": "${rel}" is a directory`, { file: kfile });
-    entries.push({ key, bytes: ctx.reader.readBytes(path, kfile) });
-  }
+    const bytes = atLine(kfile, lineOf(files, i), () => {
+      const path = joinInside(dir, rel, kfile);
+      if (ctx.reader.isDir(path, kfile)) throw new RenderError('InvalidArgument', `generator "${g.name}": "${rel}" is a directory`, { file: kfile });
+      return ctx.reader.readBytes(path, kfile);
+    });
+    entries.push({ key, bytes });
+  });
   const seen = new Set<string>();
   for (const e of entries) {
     if (seen.has(e.key)) throw new RenderError('InvalidArgument', `generator "${g.name}": key "${e.key}" is defined twice`, { file: kfile });
@@ -117,7 +124,8 @@ function mergeMaps(into: KubeObject, from: KubeObject, field: string): void {
 
 export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
   const run = (kind: Kind, list: GeneratorArgs[]): void => {
-    list.forEach((g, i) => {
+    // Errors about one generator name the line of its entry.
+    list.forEach((g, i) => atLine(k.file, lineOf(list, i), () => {
       if (g.name === '') throw new RenderError('InvalidArgument', `${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'}[${i}] has no name`, { file: k.file });
       const opts = mergeOptions(k.generatorOptions, g.options);
       const obj = makeObject(kind, g, collect(ctx, g, dir, k.file), opts);
@@ -154,7 +162,7 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
       if (isObject(obj.metadata.annotations)) md.annotations = { ...(isObject(md.annotations) ? md.annotations : {}), ...obj.metadata.annotations };
       const hash = opts.disableNameSuffixHash === true ? false : (target.generated?.hash ?? false);
       target.generated = { hash, behavior };
-    });
+    }));
   };
   run('ConfigMap', k.configMapGenerator);
   run('Secret', k.secretGenerator);

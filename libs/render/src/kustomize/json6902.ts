@@ -65,7 +65,8 @@ function remove(doc: JsonValue, pointer: string, file: string): JsonValue {
   return doc;
 }
 
-export function applyJsonPatch(target: JsonObject, ops: Operation[], file: string): JsonObject {
+/** `lines[i]` is where operation i was written, for its errors. */
+export function applyJsonPatch(target: JsonObject, ops: Operation[], file: string, lines: readonly (number | undefined)[] = []): JsonObject {
   let doc: JsonValue = deepClone(target);
   ops.forEach((o, i) => {
     const where = `operation ${i} (${o.op} ${o.path})`;
@@ -100,7 +101,7 @@ export function applyJsonPatch(target: JsonObject, ops: Operation[], file: strin
           throw new RenderError('InvalidArgument', `unknown op "${o.op}"`, { file });
       }
     } catch (e) {
-      if (e instanceof RenderError) throw new RenderError(e.code, `JSON patch ${where}: ${e.message.replace(`${file}: `, '')}`, { file });
+      if (e instanceof RenderError) throw new RenderError(e.code, `JSON patch ${where}: ${e.message.replace(`${file}: `, '')}`, { file, line: lines[i] });
       throw e;
     }
   });

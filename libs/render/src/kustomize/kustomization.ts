@@ -3,7 +3,7 @@ import { RenderError } from '../errors.js';
 import { isObject, setOwn } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { decodeDocuments } from '../yaml/decode.js';
-import { isNonStringKey, positionOf } from '../yaml/positions.js';
+import { copyPosition, copyPositions, isNonStringKey, keyLineOf, lineOf } from '../yaml/positions.js';
 
 export interface Target {
   group?: string;
@@ -108,14 +108,14 @@ class Fields {
     readonly file: string,
     readonly line: number,
   ) {}
-  fail(message: string, line = this.line): never {
-    throw new RenderError('InvalidArgument', message, { file: this.file, line });
+  fail(message: string, line: number | undefined = this.line): never {
+    throw new RenderError('InvalidArgument', message, { file: this.file, line: line ?? this.line });
   }
   /**
    * kustomize unmarshals the kustomization into Go strings (via YAML 1.1): `x: y`, `x: on` and `x: 1.0` are a bool or a
    * number there and rejected, so they are here too rather than silently turned into text.
    */
-  str(v: JsonValue | undefined, what: string, line = this.line): string | undefined {
+  str(v: JsonValue | undefined, what: string, line?: number): string | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
@@ -124,116 +124,147 @@ class Fields {
     }
     return this.fail(`${what} must be a string`, line);
   }
-  strList(v: JsonValue | undefined, what: string): string[] {
+  /** The result keeps each item's line (positionOf), for errors found later about one entry. */
+  strList(v: JsonValue | undefined, what: string, line?: number): string[] {
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(`${what} must be a list of strings`);
-    return v.map((x, i) => {
-      const line = positionOf(v, i)?.line;
-      return this.str(x, `${what}[${i}]`, line) ?? this.fail(`${what}[${i}] must be a string`, line);
+    if (!Array.isArray(v)) return this.fail(`${what} must be a list of strings`, line);
+    const out = v.map((x, i) => {
+      const itemLine = lineOf(v, i) ?? line;
+      return this.str(x, `${what}[${i}]`, itemLine) ?? this.fail(`${what}[${i}] must be a string`, itemLine);
     });
+    copyPositions(v, out);
+    return out;
   }
-  strMap(v: JsonValue | undefined, what: string): Record<string, string> {
+  strMap(v: JsonValue | undefined, what: string, line?: number): Record<string, string> {
     if (v === undefined || v === null) return {};
-    if (!isObject(v)) return this.fail(`${what} must be a map of strings`);
+    if (!isObject(v)) return this.fail(`${what} must be a map of strings`, line);
     const out: Record<string, string> = {};
     for (const [k, x] of Object.entries(v)) {
-      const line = positionOf(v, k)?.line;
       // kustomize fails on these keys too (its YAML 1.1 reader makes them numbers or bools in the objects it builds).
-      if (isNonStringKey(v, k)) this.fail(`${what} key ${k} must be a string, but YAML does not read it as one (quote the key)`, line);
-      setOwn(out, k, this.str(x, `${what}.${k}`, line) ?? '');
+      if (isNonStringKey(v, k)) this.fail(`${what} key ${k} must be a string, but YAML does not read it as one (quote the key)`, keyLineOf(v, k) ?? lineOf(v, k) ?? line);
+      setOwn(out, k, this.str(x, `${what}.${k}`, lineOf(v, k) ?? line) ?? '');
     }
     return out;
   }
-  bool(v: JsonValue | undefined, what: string): boolean | undefined {
+  bool(v: JsonValue | undefined, what: string, line?: number): boolean | undefined {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') return this.fail(`${what} must be true or false`);
+    if (typeof v !== 'boolean') return this.fail(`${what} must be true or false`, line);
     return v;
   }
-  obj(v: JsonValue | undefined, what: string): JsonObject | undefined {
+  obj(v: JsonValue | undefined, what: string, line?: number): JsonObject | undefined {
     if (v === undefined || v === null) return undefined;
-    if (!isObject(v)) return this.fail(`${what} must be a mapping`);
+    if (!isObject(v)) return this.fail(`${what} must be a mapping`, line);
     return v;
   }
-  list(v: JsonValue | undefined, what: string): JsonValue[] {
+  list(v: JsonValue | undefined, what: string, line?: number): JsonValue[] {
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(`${what} must be a list`);
+    if (!Array.isArray(v)) return this.fail(`${what} must be a list`, line);
     return v;
+  }
+  /** Field `key` of mapping `o` as a string, failing at the field's own line. */
+  field(o: JsonObject, key: string, what: string, line?: number): string | undefined {
+    return this.str(o[key], what, lineOf(o, key) ?? line);
   }
 }
 
-function target(f: Fields, v: JsonValue | undefined, what: string): Target | undefined {
-  const o = f.obj(v, what);
+function target(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): Target | undefined {
+  const o = f.obj(v, what, line);
   if (o === undefined) return undefined;
   const t: Target = {};
   for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
-    const s = f.str(o[key], `${what}.${key}`);
+    const s = f.field(o, key, `${what}.${key}`, line);
     if (s !== undefined) t[key] = s;
   }
+  copyPositions(o, t); // selectors are compiled later; an invalid one is reported at its own line
   return t;
 }
 
-function generatorOptions(f: Fields, v: JsonValue | undefined, what: string): GeneratorOptions | undefined {
-  const o = f.obj(v, what);
+function generatorOptions(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): GeneratorOptions | undefined {
+  const o = f.obj(v, what, line);
   if (o === undefined) return undefined;
+  const at = (key: string): number | undefined => lineOf(o, key) ?? line;
   const out: GeneratorOptions = {};
-  if (o.labels !== undefined) out.labels = f.strMap(o.labels, `${what}.labels`);
-  if (o.annotations !== undefined) out.annotations = f.strMap(o.annotations, `${what}.annotations`);
-  const d = f.bool(o.disableNameSuffixHash, `${what}.disableNameSuffixHash`);
+  if (o.labels !== undefined) out.labels = f.strMap(o.labels, `${what}.labels`, at('labels'));
+  if (o.annotations !== undefined) out.annotations = f.strMap(o.annotations, `${what}.annotations`, at('annotations'));
+  const d = f.bool(o.disableNameSuffixHash, `${what}.disableNameSuffixHash`, at('disableNameSuffixHash'));
   if (d !== undefined) out.disableNameSuffixHash = d;
-  const im = f.bool(o.immutable, `${what}.immutable`);
+  const im = f.bool(o.immutable, `${what}.immutable`, at('immutable'));
   if (im !== undefined) out.immutable = im;
   return out;
 }
 
-function generators(f: Fields, v: JsonValue | undefined, what: string): GeneratorArgs[] {
-  return f.list(v, what).map((x, i) => {
+/** Each mapping of a list, with its line; the returned list keeps the items' lines (positionOf). */
+function mappings(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): { o: JsonObject; w: string; line: number | undefined }[] {
+  const list = f.list(v, what, line);
+  return list.map((x, i) => {
     const w = `${what}[${i}]`;
-    const o = f.obj(x, w) ?? f.fail(`${w} must be a mapping`);
-    const behavior = f.str(o.behavior, `${w}.behavior`);
+    const itemLine = lineOf(list, i) ?? line;
+    return { o: f.obj(x, w, itemLine) ?? f.fail(`${w} must be a mapping`, itemLine), w, line: itemLine };
+  });
+}
+
+function keepLines<T extends object>(from: JsonValue | undefined, out: T[]): T[] {
+  if (Array.isArray(from)) copyPositions(from, out);
+  return out;
+}
+
+function generators(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): GeneratorArgs[] {
+  const out = mappings(f, v, what, line).map(({ o, w, line: itemLine }) => {
+    const at = (key: string): number | undefined => lineOf(o, key) ?? itemLine;
+    const behavior = f.field(o, 'behavior', `${w}.behavior`, itemLine);
     if (behavior !== undefined && behavior !== 'create' && behavior !== 'merge' && behavior !== 'replace' && behavior !== '') {
-      f.fail(`${w}.behavior must be create, merge or replace (got "${behavior}")`);
+      f.fail(`${w}.behavior must be create, merge or replace (got "${behavior}")`, at('behavior'));
     }
-    const g: GeneratorArgs = { name: f.str(o.name, `${w}.name`) ?? '' };
-    const ns = f.str(o.namespace, `${w}.namespace`);
+    const g: GeneratorArgs = { name: f.field(o, 'name', `${w}.name`, itemLine) ?? '' };
+    const ns = f.field(o, 'namespace', `${w}.namespace`, itemLine);
     if (ns !== undefined) g.namespace = ns;
     if (behavior !== undefined && behavior !== '') g.behavior = behavior as GeneratorArgs['behavior'];
-    g.files = f.strList(o.files, `${w}.files`);
-    g.literals = f.strList(o.literals, `${w}.literals`);
-    g.envs = f.strList(o.envs, `${w}.envs`);
-    const env = f.str(o.env, `${w}.env`);
-    if (env !== undefined && env !== '') g.envs.push(env);
-    const type = f.str(o.type, `${w}.type`);
+    g.files = f.strList(o.files, `${w}.files`, at('files'));
+    g.literals = f.strList(o.literals, `${w}.literals`, at('literals'));
+    g.envs = f.strList(o.envs, `${w}.envs`, at('envs'));
+    const env = f.field(o, 'env', `${w}.env`, itemLine);
+    if (env !== undefined && env !== '') {
+      g.envs.push(env);
+      copyPosition(o, 'env', g.envs, g.envs.length - 1);
+    }
+    const type = f.field(o, 'type', `${w}.type`, itemLine);
     if (type !== undefined) g.type = type;
-    const opts = generatorOptions(f, o.options, `${w}.options`);
+    const opts = generatorOptions(f, o.options, `${w}.options`, at('options'));
     if (opts !== undefined) g.options = opts;
     return g;
   });
+  return keepLines(v, out);
 }
 
-function patchEntries(f: Fields, v: JsonValue | undefined, what: string): PatchEntry[] {
-  return f.list(v, what).map((x, i) => {
-    const w = `${what}[${i}]`;
-    const o = f.obj(x, w) ?? f.fail(`${w} must be a mapping`);
+function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): PatchEntry[] {
+  const out = mappings(f, v, what, line).map(({ o, w, line: itemLine }) => {
+    const at = (key: string): number | undefined => lineOf(o, key) ?? itemLine;
     const p: PatchEntry = {};
-    const path = f.str(o.path, `${w}.path`);
+    const path = f.field(o, 'path', `${w}.path`, itemLine);
     if (path !== undefined) p.path = path;
-    const patch = f.str(o.patch, `${w}.patch`);
+    const patch = f.field(o, 'patch', `${w}.patch`, itemLine);
     if (patch !== undefined) p.patch = patch;
-    const t = target(f, o.target, `${w}.target`);
+    const t = target(f, o.target, `${w}.target`, at('target'));
     if (t !== undefined) p.target = t;
-    const opts = f.obj(o.options, `${w}.options`);
+    const opts = f.obj(o.options, `${w}.options`, at('options'));
     if (opts !== undefined) {
       p.options = {};
-      const an = f.bool(opts.allowNameChange, `${w}.options.allowNameChange`);
+      const an = f.bool(opts.allowNameChange, `${w}.options.allowNameChange`, lineOf(opts, 'allowNameChange') ?? at('options'));
       if (an !== undefined) p.options.allowNameChange = an;
-      const ak = f.bool(opts.allowKindChange, `${w}.options.allowKindChange`);
+      const ak = f.bool(opts.allowKindChange, `${w}.options.allowKindChange`, lineOf(opts, 'allowKindChange') ?? at('options'));
       if (ak !== undefined) p.options.allowKindChange = ak;
     }
-    if ((p.path === undefined) === (p.patch === undefined)) f.fail(`${w} must have exactly one of path and patch`);
+    if ((p.path === undefined) === (p.patch === undefined)) f.fail(`${w} must have exactly one of path and patch`, itemLine);
+    copyPositions(o, p); // a patch file that is missing or does not parse is reported at its entry
     return p;
   });
+  return keepLines(v, out);
 }
 
+/**
+ * The typed kustomization keeps the decoded lines: `positionOf(k, field)` for top-level fields, and each list
+ * (resources, components, patches, generators and their files) keeps its items' lines, for errors found during the build.
+ */
 export function parseKustomization(text: string, file: string, maxAliasNodes: number): Kustomization {
   // kustomize reads its own file with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 scalars: y, on, yes are booleans).
   const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true });
@@ -244,82 +275,90 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   if (!isObject(v)) return f.fail('a kustomization must be a mapping');
   for (const key of Object.keys(v)) {
     const why = Object.prototype.hasOwnProperty.call(UNSUPPORTED_FIELDS, key) ? UNSUPPORTED_FIELDS[key] : undefined;
-    if (why !== undefined) throw new RenderError('Unimplemented', `field "${key}": ${why}`, { file, line: f.line });
-    if (!KNOWN_FIELDS.has(key)) f.fail(`unknown field "${key}" in kustomization`);
+    const keyLine = keyLineOf(v, key) ?? f.line;
+    if (why !== undefined) throw new RenderError('Unimplemented', `field "${key}": ${why}`, { file, line: keyLine });
+    if (!KNOWN_FIELDS.has(key)) f.fail(`unknown field "${key}" in kustomization`, keyLine);
   }
-  const kind = f.str(v.kind, 'kind');
-  if (kind !== undefined && kind !== '' && kind !== 'Kustomization' && kind !== 'Component') f.fail(`kind must be Kustomization or Component (got "${kind}")`);
+  const at = (key: string): number | undefined => lineOf(v, key);
+  const kind = f.field(v, 'kind', 'kind');
+  if (kind !== undefined && kind !== '' && kind !== 'Kustomization' && kind !== 'Component') f.fail(`kind must be Kustomization or Component (got "${kind}")`, at('kind'));
+  const resources = f.strList(v.resources, 'resources', at('resources'));
+  const bases = f.strList(v.bases, 'bases', at('bases'));
+  const allResources = [...resources, ...bases];
+  bases.forEach((_, i) => copyPosition(bases, i, allResources, resources.length + i));
+  resources.forEach((_, i) => copyPosition(resources, i, allResources, i));
   const k: Kustomization = {
     file,
     isComponent: kind === 'Component',
-    resources: [...f.strList(v.resources, 'resources'), ...f.strList(v.bases, 'bases')],
-    components: f.strList(v.components, 'components'),
-    commonLabels: f.strMap(v.commonLabels, 'commonLabels'),
-    labels: f.list(v.labels, 'labels').map((x, i) => {
-      const o = f.obj(x, `labels[${i}]`) ?? f.fail(`labels[${i}] must be a mapping`);
+    resources: allResources,
+    components: f.strList(v.components, 'components', at('components')),
+    commonLabels: f.strMap(v.commonLabels, 'commonLabels', at('commonLabels')),
+    labels: mappings(f, v.labels, 'labels', at('labels')).map(({ o, w, line }) => {
       const entry: LabelEntry = {
-        pairs: f.strMap(o.pairs, `labels[${i}].pairs`),
-        includeSelectors: f.bool(o.includeSelectors, `labels[${i}].includeSelectors`) ?? false,
-        includeTemplates: f.bool(o.includeTemplates, `labels[${i}].includeTemplates`) ?? false,
+        pairs: f.strMap(o.pairs, `${w}.pairs`, lineOf(o, 'pairs') ?? line),
+        includeSelectors: f.bool(o.includeSelectors, `${w}.includeSelectors`, lineOf(o, 'includeSelectors') ?? line) ?? false,
+        includeTemplates: f.bool(o.includeTemplates, `${w}.includeTemplates`, lineOf(o, 'includeTemplates') ?? line) ?? false,
       };
       if (o.fields !== undefined) {
-        entry.fields = f.list(o.fields, `labels[${i}].fields`).map((fs, j) => {
-          const w = `labels[${i}].fields[${j}]`;
-          const fo = f.obj(fs, w) ?? f.fail(`${w} must be a mapping`);
-          const spec: FieldSpecInput = { path: f.str(fo.path, `${w}.path`) ?? f.fail(`${w}.path is required`) };
-          const kk = f.str(fo.kind, `${w}.kind`);
+        entry.fields = mappings(f, o.fields, `${w}.fields`, lineOf(o, 'fields') ?? line).map(({ o: fo, w: fw, line: fl }) => {
+          const spec: FieldSpecInput = { path: f.field(fo, 'path', `${fw}.path`, fl) ?? f.fail(`${fw}.path is required`, fl) };
+          const kk = f.field(fo, 'kind', `${fw}.kind`, fl);
           if (kk !== undefined) spec.kind = kk;
-          const gg = f.str(fo.group, `${w}.group`);
+          const gg = f.field(fo, 'group', `${fw}.group`, fl);
           if (gg !== undefined) spec.group = gg;
-          const vv = f.str(fo.version, `${w}.version`);
+          const vv = f.field(fo, 'version', `${fw}.version`, fl);
           if (vv !== undefined) spec.version = vv;
-          const cc = f.bool(fo.create, `${w}.create`);
+          const cc = f.bool(fo.create, `${fw}.create`, lineOf(fo, 'create') ?? fl);
           if (cc !== undefined) spec.create = cc;
           return spec;
         });
       }
       return entry;
     }),
-    commonAnnotations: f.strMap(v.commonAnnotations, 'commonAnnotations'),
-    images: f.list(v.images, 'images').map((x, i) => {
-      const o = f.obj(x, `images[${i}]`) ?? f.fail(`images[${i}] must be a mapping`);
-      const img: ImageEntry = { name: f.str(o.name, `images[${i}].name`) ?? f.fail(`images[${i}].name is required`) };
-      const nn = f.str(o.newName, `images[${i}].newName`);
+    commonAnnotations: f.strMap(v.commonAnnotations, 'commonAnnotations', at('commonAnnotations')),
+    images: mappings(f, v.images, 'images', at('images')).map(({ o, w, line }) => {
+      const img: ImageEntry = { name: f.field(o, 'name', `${w}.name`, line) ?? f.fail(`${w}.name is required`, line) };
+      const nn = f.field(o, 'newName', `${w}.newName`, line);
       if (nn !== undefined) img.newName = nn;
-      const nt = f.str(o.newTag, `images[${i}].newTag`);
+      const nt = f.field(o, 'newTag', `${w}.newTag`, line);
       if (nt !== undefined) img.newTag = nt;
-      const dg = f.str(o.digest, `images[${i}].digest`);
+      const dg = f.field(o, 'digest', `${w}.digest`, line);
       if (dg !== undefined) img.digest = dg;
       return img;
     }),
-    replicas: f.list(v.replicas, 'replicas').map((x, i) => {
-      const o = f.obj(x, `replicas[${i}]`) ?? f.fail(`replicas[${i}] must be a mapping`);
-      const count = o.count;
-      if (typeof count !== 'number' || !Number.isInteger(count)) return f.fail(`replicas[${i}].count must be an integer`);
-      return { name: f.str(o.name, `replicas[${i}].name`) ?? f.fail(`replicas[${i}].name is required`), count };
-    }),
-    patches: patchEntries(f, v.patches, 'patches'),
-    patchesStrategicMerge: f.strList(v.patchesStrategicMerge, 'patchesStrategicMerge'),
-    patchesJson6902: patchEntries(f, v.patchesJson6902, 'patchesJson6902'),
-    configMapGenerator: generators(f, v.configMapGenerator, 'configMapGenerator'),
-    secretGenerator: generators(f, v.secretGenerator, 'secretGenerator'),
+    replicas: keepLines(
+      v.replicas,
+      mappings(f, v.replicas, 'replicas', at('replicas')).map(({ o, w, line }) => {
+        const count = o.count;
+        if (typeof count !== 'number' || !Number.isInteger(count)) return f.fail(`${w}.count must be an integer`, lineOf(o, 'count') ?? line);
+        return { name: f.field(o, 'name', `${w}.name`, line) ?? f.fail(`${w}.name is required`, line), count };
+      }),
+    ),
+    patches: patchEntries(f, v.patches, 'patches', at('patches')),
+    patchesStrategicMerge: f.strList(v.patchesStrategicMerge, 'patchesStrategicMerge', at('patchesStrategicMerge')),
+    patchesJson6902: patchEntries(f, v.patchesJson6902, 'patchesJson6902', at('patchesJson6902')),
+    configMapGenerator: generators(f, v.configMapGenerator, 'configMapGenerator', at('configMapGenerator')),
+    secretGenerator: generators(f, v.secretGenerator, 'secretGenerator', at('secretGenerator')),
   };
-  const ns = f.str(v.namespace, 'namespace');
+  copyPositions(v, k);
+  const ns = f.field(v, 'namespace', 'namespace');
   if (ns !== undefined && ns !== '') k.namespace = ns;
-  const np = f.str(v.namePrefix, 'namePrefix');
+  const np = f.field(v, 'namePrefix', 'namePrefix');
   if (np !== undefined && np !== '') k.namePrefix = np;
-  const nsfx = f.str(v.nameSuffix, 'nameSuffix');
+  const nsfx = f.field(v, 'nameSuffix', 'nameSuffix');
   if (nsfx !== undefined && nsfx !== '') k.nameSuffix = nsfx;
-  const go = generatorOptions(f, v.generatorOptions, 'generatorOptions');
+  const go = generatorOptions(f, v.generatorOptions, 'generatorOptions', at('generatorOptions'));
   if (go !== undefined) k.generatorOptions = go;
-  if (f.strList(v.buildMetadata, 'buildMetadata').length > 0) {
-    throw new RenderError('Unimplemented', 'buildMetadata is not supported by the built-in engine; use the external engine', { file, line: f.line });
+  if (f.strList(v.buildMetadata, 'buildMetadata', at('buildMetadata')).length > 0) {
+    throw new RenderError('Unimplemented', 'buildMetadata is not supported by the built-in engine; use the external engine', { file, line: keyLineOf(v, 'buildMetadata') ?? f.line });
   }
-  const so = f.obj(v.sortOptions, 'sortOptions');
+  const so = f.obj(v.sortOptions, 'sortOptions', at('sortOptions'));
   if (so !== undefined) {
-    const order = f.str(so.order, 'sortOptions.order');
-    if (order !== 'legacy' && order !== 'fifo') return f.fail('sortOptions.order must be legacy or fifo');
-    if (so.legacySortOptions !== undefined) throw new RenderError('Unimplemented', 'sortOptions.legacySortOptions is not supported by the built-in engine', { file, line: f.line });
+    const order = f.field(so, 'order', 'sortOptions.order', at('sortOptions'));
+    if (order !== 'legacy' && order !== 'fifo') return f.fail('sortOptions.order must be legacy or fifo', lineOf(so, 'order') ?? at('sortOptions'));
+    if (so.legacySortOptions !== undefined) {
+      throw new RenderError('Unimplemented', 'sortOptions.legacySortOptions is not supported by the built-in engine', { file, line: keyLineOf(so, 'legacySortOptions') ?? f.line });
+    }
     k.sortOrder = order;
   }
   return k;

@@ -1,5 +1,6 @@
 // patches, patchesStrategicMerge and patchesJson6902: load each patch, pick its targets, apply in declaration order.
-import { RenderError } from '../errors.js';
+import { RenderError, atLine } from '../errors.js';
+import { lineOf } from '../yaml/positions.js';
 import { isObject } from '../objects.js';
 import type { Resource } from '../resource.js';
 import { describe, setName } from '../resource.js';
@@ -15,30 +16,50 @@ import { mergeContextFor, strategicMerge } from './smp.js';
 import { settleAfterMerge } from '../links.js';
 
 interface LoadedPatch {
-  /** line is undefined for inline patches: their lines count from the patch text, not the kustomization. */
+  /** Inline patches count as written on the line of their `patch` value: the text's own lines are not the file's. */
   docs: { value: JsonValue; line: number | undefined }[];
   file: string;
+  inline: boolean;
 }
 
-function loadPatch(ctx: BuildContext, entry: { path?: string; patch?: string }, dir: string, kfile: string, yaml11 = false): LoadedPatch {
-  const path = entry.path === undefined ? kfile : joinInside(dir, entry.path, kfile);
-  const text = entry.path === undefined ? (entry.patch ?? '') : ctx.reader.readText(path, kfile);
-  const docs = decodeDocuments(text, path, ctx.limits.maxAliasExpansions);
+function decodePatch(text: string, path: string, ctx: BuildContext, inlineLine: number | undefined, yaml11: boolean): ReturnType<typeof decodeDocuments> {
+  try {
+    return decodeDocuments(text, path, ctx.limits.maxAliasExpansions, { yaml11 });
+  } catch (e) {
+    if (inlineLine !== undefined && e instanceof RenderError && e.file === path) throw new RenderError(e.code, e.detail, { file: path, line: inlineLine });
+    throw e;
+  }
+}
+
+function loadPatch(ctx: BuildContext, entry: PatchEntry, dir: string, kfile: string, entryLine: number | undefined, yaml11 = false): LoadedPatch {
+  const inline = entry.path === undefined;
+  const path = inline ? kfile : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => joinInside(dir, entry.path ?? '', kfile));
+  const text = inline ? (entry.patch ?? '') : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => ctx.reader.readText(path, kfile));
+  const inlineLine = inline ? (lineOf(entry, 'patch') ?? entryLine) : undefined;
+  const docs = decodePatch(text, path, ctx, inlineLine, false);
   // kustomize reads JSON 6902 patches with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1: "y" and "on" are booleans).
   const isJson = docs.length === 1 && Array.isArray(docs[0]?.value);
-  const decoded = yaml11 || isJson ? decodeDocuments(text, path, ctx.limits.maxAliasExpansions, { yaml11: true }) : docs;
-  return { docs: decoded.map((d) => ({ value: d.value, line: entry.path === undefined ? undefined : d.line })), file: path };
+  const decoded = yaml11 || isJson ? decodePatch(text, path, ctx, inlineLine, true) : docs;
+  return { docs: decoded.map((d) => ({ value: d.value, line: inline ? inlineLine : d.line })), file: path, inline };
 }
 
 function isJsonPatch(p: LoadedPatch): boolean {
   return p.docs.length === 1 && Array.isArray(p.docs[0]?.value);
 }
 
-function toOperations(v: JsonValue, file: string): Operation[] {
-  if (!Array.isArray(v)) throw new RenderError('InvalidArgument', 'a JSON 6902 patch must be a list of operations', { file });
+/** The line of each operation: its own in a patch file, the `patch` value's for an inline patch. */
+function operationLines(p: LoadedPatch): (number | undefined)[] {
+  const doc = p.docs[0];
+  if (doc === undefined || !Array.isArray(doc.value)) return [];
+  const list = doc.value;
+  return list.map((_, i) => (p.inline ? doc.line : (lineOf(list, i) ?? doc.line)));
+}
+
+function toOperations(v: JsonValue, file: string, line: number | undefined, lines: readonly (number | undefined)[]): Operation[] {
+  if (!Array.isArray(v)) throw new RenderError('InvalidArgument', 'a JSON 6902 patch must be a list of operations', { file, line });
   return v.map((o, i) => {
     if (!isObject(o) || typeof o.op !== 'string' || typeof o.path !== 'string') {
-      throw new RenderError('InvalidArgument', `JSON patch operation ${i} needs "op" and "path"`, { file });
+      throw new RenderError('InvalidArgument', `JSON patch operation ${i} needs "op" and "path"`, { file, line: lines[i] ?? line });
     }
     const op: Operation = { op: o.op, path: o.path };
     if (typeof o.from === 'string') op.from = o.from;
@@ -53,7 +74,7 @@ function replaceAt(resources: Resource[], r: Resource, next: KubeObject | null):
   else r.obj = next;
 }
 
-function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, keepName: boolean): void {
+function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, line: number | undefined, keepName: boolean): void {
   const ctx = mergeContextFor(r.obj.apiVersion, r.obj.kind);
   const p: JsonObject = { ...patch };
   if (keepName && isObject(p.metadata)) {
@@ -67,7 +88,7 @@ function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: s
   }
   const md = merged.metadata;
   if (!isObject(md) || typeof md.name !== 'string' || typeof merged.kind !== 'string' || typeof merged.apiVersion !== 'string') {
-    throw new RenderError('InvalidArgument', `patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file });
+    throw new RenderError('InvalidArgument', `patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file, line });
   }
   const oldName = r.obj.metadata.name;
   const newName = md.name;
@@ -100,21 +121,25 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry, dir: string, kfile: string, legacyJson: boolean): void {
-  const patch = loadPatch(ctx, entry, dir, kfile, legacyJson);
+function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry, dir: string, kfile: string, entryLine: number | undefined, legacyJson: boolean): void {
+  const patch = loadPatch(ctx, entry, dir, kfile, entryLine, legacyJson);
+  // An invalid target selector is reported at its own field (positions kept by the parser), else at the entry.
+  const select = (t: Target): Resource[] => atLine(kfile, lineOf(entry, 'target') ?? entryLine, () => selectResources(resources, t, kfile));
   if (legacyJson || isJsonPatch(patch)) {
-    if (entry.target === undefined) throw new RenderError('InvalidArgument', 'a JSON 6902 patch needs a target', { file: patch.file });
-    const ops = toOperations(patch.docs[0]?.value ?? [], patch.file);
-    const targets = selectResources(resources, entry.target, kfile);
+    const docLine = patch.docs[0]?.line;
+    if (entry.target === undefined) throw new RenderError('InvalidArgument', 'a JSON 6902 patch needs a target', { file: patch.file, line: docLine });
+    const lines = operationLines(patch);
+    const ops = toOperations(patch.docs[0]?.value ?? [], patch.file, docLine, lines);
+    const targets = select(entry.target);
     if (legacyJson && targets.length === 0) {
-      throw new RenderError('NotFound', `no resource matches the target of JSON patch ${entry.path ?? '(inline)'}`, { file: kfile });
+      throw new RenderError('NotFound', `no resource matches the target of JSON patch ${entry.path ?? '(inline)'}`, { file: kfile, line: lineOf(entry, 'target') ?? entryLine });
     }
     for (const r of targets) {
       const oldName = r.obj.metadata.name;
-      const next = applyJsonPatch(r.obj, ops, patch.file) as KubeObject;
+      const next = applyJsonPatch(r.obj, ops, patch.file, lines) as KubeObject;
       const newName = isObject(next.metadata) ? next.metadata.name : undefined;
       if (typeof newName !== 'string' || typeof next.kind !== 'string' || typeof next.apiVersion !== 'string') {
-        throw new RenderError('InvalidArgument', `JSON patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file: patch.file });
+        throw new RenderError('InvalidArgument', `JSON patch leaves ${describe(r)} without apiVersion, kind or metadata.name`, { file: patch.file, line: docLine });
       }
       r.links = []; // the object is rebuilt from JSON: no node is shared any more
       replaceAt(resources, r, next);
@@ -129,26 +154,26 @@ function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry,
     if (!isObject(doc.value)) throw new RenderError('InvalidArgument', 'a strategic merge patch must be a mapping', { file: patch.file, line: doc.line });
     const explicit = entry.target !== undefined;
     const target = entry.target ?? targetFromPatch(doc.value, patch.file, doc.line);
-    const targets = selectResources(resources, target, kfile);
+    const targets = select(target);
     if (!explicit && targets.length === 0) {
       throw new RenderError('NotFound', `no resource matches strategic merge patch ${String(doc.value.kind)} ${target.name ?? ''}`.trimEnd(), { file: patch.file, line: doc.line });
     }
-    for (const r of targets) applySmp(resources, r, doc.value, patch.file, explicit && entry.options?.allowNameChange !== true);
+    for (const r of targets) applySmp(resources, r, doc.value, patch.file, doc.line, explicit && entry.options?.allowNameChange !== true);
   }
 }
 
 export function applyStrategicMergePatches(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
-  for (const p of k.patchesStrategicMerge) {
+  k.patchesStrategicMerge.forEach((p, i) => {
     // An entry is a file path, or an inline patch when it holds a newline or a mapping.
     const inline = p.includes('\n') || /^\s*[\w.-]+\s*:/.test(p);
-    applyEntry(ctx, resources, inline ? { patch: p } : { path: p }, dir, k.file, false);
-  }
+    applyEntry(ctx, resources, inline ? { patch: p } : { path: p }, dir, k.file, lineOf(k.patchesStrategicMerge, i), false);
+  });
 }
 
 export function applyPatches(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
-  for (const p of k.patches) applyEntry(ctx, resources, p, dir, k.file, false);
+  k.patches.forEach((p, i) => applyEntry(ctx, resources, p, dir, k.file, lineOf(k.patches, i), false));
 }
 
 export function applyJson6902Patches(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
-  for (const p of k.patchesJson6902) applyEntry(ctx, resources, p, dir, k.file, true);
+  k.patchesJson6902.forEach((p, i) => applyEntry(ctx, resources, p, dir, k.file, lineOf(k.patchesJson6902, i), true));
 }

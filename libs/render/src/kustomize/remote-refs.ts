@@ -1,6 +1,7 @@
 // Refuses remote bases before an external kustomize ever runs: walks the kustomizations reachable from the app and
 // rejects any URL or git reference in resources, bases or components, with the built-in engine's error.
-import { RenderError } from '../errors.js';
+import { RenderError, atLine } from '../errors.js';
+import { lineOf } from '../yaml/positions.js';
 import { isObject } from '../objects.js';
 import { findKustomization } from '../plain.js';
 import { joinInside } from '../tree/paths.js';
@@ -9,8 +10,14 @@ import type { JsonValue } from '../types.js';
 import { decodeDocuments } from '../yaml/decode.js';
 import { isRemoteReference } from './kustomization.js';
 
-function refs(v: JsonValue | undefined): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+/** The string entries of a list with their lines. */
+function refs(v: JsonValue | undefined): [string, number | undefined][] {
+  if (!Array.isArray(v)) return [];
+  const out: [string, number | undefined][] = [];
+  v.forEach((x, i) => {
+    if (typeof x === 'string') out.push([x, lineOf(v, i)]);
+  });
+  return out;
 }
 
 /** Throws PermissionDenied naming the kustomization file on the first remote reference reachable from `app`. */
@@ -25,17 +32,19 @@ export function refuseRemoteReferences(reader: TreeReader, app: string, maxAlias
     // The external binary is the one to judge everything else in the file; only references matter here.
     const doc = decodeDocuments(reader.readText(kfile, from), kfile, maxAliasNodes, { yaml11: true })[0]?.value;
     if (!isObject(doc)) return;
-    const lists: [string, string[]][] = [
+    const lists: [string, [string, number | undefined][]][] = [
       ['resource', [...refs(doc.resources), ...refs(doc.bases)]],
       ['component', refs(doc.components)],
     ];
     for (const [what, list] of lists) {
-      for (const ref of list) {
+      for (const [ref, line] of list) {
         if (isRemoteReference(ref)) {
-          throw new RenderError('PermissionDenied', `remote ${what} "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile });
+          throw new RenderError('PermissionDenied', `remote ${what} "${ref}" is refused: only paths inside the repository can be rendered`, { file: kfile, line });
         }
-        const path = joinInside(dir, ref, kfile);
-        if (reader.isDir(path, kfile)) visit(path, kfile);
+        atLine(kfile, line, () => {
+          const path = joinInside(dir, ref, kfile);
+          if (reader.isDir(path, kfile)) visit(path, kfile);
+        });
       }
     }
   };

@@ -2,23 +2,24 @@
 import { matchesLabels, parseLabelSelector } from '@flotilla/kube-schema';
 import type { LabelSelector } from '@flotilla/kube-schema';
 import { RenderError } from '../errors.js';
+import { lineOf } from '../yaml/positions.js';
 import { isObject } from '../objects.js';
 import { gvkOf } from '../order.js';
 import type { Resource } from '../resource.js';
 import type { Target } from './kustomization.js';
 
-function anchored(pattern: string, file: string): RegExp {
+function anchored(pattern: string, file: string, line: number | undefined): RegExp {
   try {
     return new RegExp(`^(?:${pattern})$`);
   } catch (_e) {
-    throw new RenderError('InvalidArgument', `target pattern "${pattern}" is not a valid regular expression`, { file });
+    throw new RenderError('InvalidArgument', `target pattern "${pattern}" is not a valid regular expression`, { file, line });
   }
 }
 
 /** Kubernetes label selector syntax (a=b, a==b, a!=b, a in (x,y), a notin (x), a, !a), for labels and annotations alike. */
-function parseSelector(text: string, file: string): LabelSelector {
+function parseSelector(text: string, file: string, line: number | undefined): LabelSelector {
   const parsed = parseLabelSelector(text, { validate: false, skipEmpty: true });
-  if (!parsed.ok) throw new RenderError('InvalidArgument', `cannot parse selector "${text}"`, { file });
+  if (!parsed.ok) throw new RenderError('InvalidArgument', `cannot parse selector "${text}"`, { file, line });
   return parsed.selector;
 }
 
@@ -28,14 +29,15 @@ function stringMap(map: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(map as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
+/** Selector errors carry the line of the target field when the target came from a kustomization (positions kept). */
 export function selectResources(resources: Resource[], t: Target, file: string): Resource[] {
-  const kind = t.kind ? anchored(t.kind, file) : undefined;
-  const group = t.group ? anchored(t.group, file) : undefined;
-  const version = t.version ? anchored(t.version, file) : undefined;
-  const name = t.name ? anchored(t.name, file) : undefined;
-  const namespace = t.namespace ? anchored(t.namespace, file) : undefined;
-  const labels = t.labelSelector ? parseSelector(t.labelSelector, file) : undefined;
-  const annotations = t.annotationSelector ? parseSelector(t.annotationSelector, file) : undefined;
+  const kind = t.kind ? anchored(t.kind, file, lineOf(t, 'kind')) : undefined;
+  const group = t.group ? anchored(t.group, file, lineOf(t, 'group')) : undefined;
+  const version = t.version ? anchored(t.version, file, lineOf(t, 'version')) : undefined;
+  const name = t.name ? anchored(t.name, file, lineOf(t, 'name')) : undefined;
+  const namespace = t.namespace ? anchored(t.namespace, file, lineOf(t, 'namespace')) : undefined;
+  const labels = t.labelSelector ? parseSelector(t.labelSelector, file, lineOf(t, 'labelSelector')) : undefined;
+  const annotations = t.annotationSelector ? parseSelector(t.annotationSelector, file, lineOf(t, 'annotationSelector')) : undefined;
   return resources.filter((r) => {
     const g = gvkOf(r.obj);
     if (kind && !kind.test(g.kind)) return false;

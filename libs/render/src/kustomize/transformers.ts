@@ -3,7 +3,8 @@
 import { isObject, setOwn } from '../objects.js';
 import type { Resource } from '../resource.js';
 import { describe, nsOf, setName, setNamespace } from '../resource.js';
-import { RenderError } from '../errors.js';
+import { RenderError, atLine } from '../errors.js';
+import { lineOf } from '../yaml/positions.js';
 import type { JsonObject } from '../types.js';
 import type { BuildContext } from './build.js';
 import { applySpecs, spec } from './fieldspec.js';
@@ -20,7 +21,7 @@ export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string
   applyPatches(ctx, k, dir, resources);
   if (k.namespace !== undefined) {
     applyNamespace(resources, k.namespace);
-    checkUniqueIds(resources, 'namespace transformation', k.file);
+    atLine(k.file, lineOf(k, 'namespace'), () => checkUniqueIds(resources, 'namespace transformation', k.file));
   }
   if (k.namePrefix !== undefined || k.nameSuffix !== undefined) applyPrefixSuffix(resources, k.namePrefix ?? '', k.nameSuffix ?? '');
   for (const entry of k.labels) {
@@ -35,7 +36,7 @@ export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string
   if (Object.keys(k.commonLabels).length > 0) applyMapEntries(resources, k.commonLabels, COMMON_LABEL_SPECS);
   if (Object.keys(k.commonAnnotations).length > 0) applyMapEntries(resources, k.commonAnnotations, COMMON_ANNOTATION_SPECS);
   applyJson6902Patches(ctx, k, dir, resources);
-  for (const r of k.replicas) applyReplicas(resources, r.name, r.count, k.file);
+  k.replicas.forEach((r, i) => atLine(k.file, lineOf(k.replicas, i), () => applyReplicas(resources, r.name, r.count, k.file)));
   if (k.images.length > 0) applyImages(resources, k.images);
 }
 

@@ -5,7 +5,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import { RenderError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { setOwn } from '../objects.js';
-import { recordNonStringKey, recordPosition } from './positions.js';
+import { recordKeyLine, recordNonStringKey, recordPosition } from './positions.js';
 import { resolvePlainV2, resolvePlainV3 } from './scalars.js';
 
 export interface DecodedDocument {
@@ -88,6 +88,8 @@ class Walker {
         if (isScalar(key) && key.type === 'PLAIN' && !key.tag && typeof this.resolve(k) !== 'string') recordNonStringKey(out, k);
         setOwn(out, k, this.value(pair.value, inAlias));
         this.record(out, k, pair.value ?? key, node);
+        const keyLine = this.lineOf(key as YamlNode);
+        if (keyLine !== undefined) recordKeyLine(out, k, keyLine);
       }
       for (const m of merges) {
         for (const src of Array.isArray(m) ? m : [m]) {

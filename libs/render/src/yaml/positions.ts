@@ -49,3 +49,25 @@ export function recordNonStringKey(container: object, key: string): void {
 export function isNonStringKey(container: object, key: string): boolean {
   return nonStringKeys.get(container)?.has(key) === true;
 }
+
+const keyLines = new WeakMap<object, Map<string, number>>();
+
+/** Records the line a map key was written on (a value's own line can be below it: a block list starts on the next line). */
+export function recordKeyLine(container: object, key: string, line: number): void {
+  let m = keyLines.get(container);
+  if (m === undefined) {
+    m = new Map();
+    keyLines.set(container, m);
+  }
+  m.set(key, line);
+}
+
+/** The line `key` of a decoded map was written on, if known. */
+export function keyLineOf(container: object, key: string): number | undefined {
+  return keyLines.get(container)?.get(key);
+}
+
+/** The line of `container[key]` as decoded, if known. */
+export function lineOf(container: object | undefined, key: string | number): number | undefined {
+  return container === undefined ? undefined : children.get(container)?.get(key)?.line;
+}
