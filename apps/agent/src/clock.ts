@@ -1,4 +1,6 @@
 // Time as an injected dependency, so tests drive timers instead of sleeping.
+import { setLongTimeout } from '@flotilla/clock';
+
 export interface Timer {
   cancel(): void;
 }
@@ -9,22 +11,9 @@ export interface Clock {
   setTimer(ms: number, callback: () => void): Timer;
 }
 
-// setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); credential rotation is scheduled further out.
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
 export const systemClock: Clock = {
   now: () => new Date(),
-  setTimer(ms, callback) {
-    const due = Date.now() + ms;
-    let handle: ReturnType<typeof setTimeout>;
-    const arm = (): void => {
-      const left = due - Date.now();
-      handle = setTimeout(left > MAX_TIMEOUT_MS ? arm : callback, Math.min(Math.max(left, 0), MAX_TIMEOUT_MS));
-      handle.unref?.();
-    };
-    arm();
-    return { cancel: () => clearTimeout(handle) };
-  },
+  setTimer: (ms, callback) => ({ cancel: setLongTimeout(callback, ms) }),
 };
 
 export interface BackoffPolicy {
