@@ -1,6 +1,8 @@
 // Server-side printing: the meta.k8s.io/v1 Table that `kubectl get` asks for (Accept: ...;as=Table;g=meta.k8s.io;v=v1).
 
 import type { KubeObject, ResourceType } from '../types/index.js';
+import type { PodCells } from './pod-printer.js';
+import { podCells } from './pod-printer.js';
 
 export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
@@ -21,17 +23,31 @@ function get(o: unknown, path: string): unknown {
   return cur;
 }
 
-/** Human duration like kube's duration.HumanDuration: 45s, 5m, 3h, 2d. */
-export function age(from: string | undefined, now: Date): string {
-  if (!from) return '<unknown>';
-  const s = Math.max(0, Math.floor((now.getTime() - new Date(from).getTime()) / 1000));
+/** Human duration exactly like kube's duration.HumanDuration: 45s, 5m3s, 12m, 3h20m, 10h, 3d4h, 20d, 2y31d. */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < -1) return '<invalid>';
+  if (s < 0) return '0s';
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);
-  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
+  const unit = (a: number, ua: string, b: number, ub: string): string => (b ? `${a}${ua}${b}${ub}` : `${a}${ua}`);
+  if (m < 10) return unit(m, 'm', s % 60, 's');
   if (m < 180) return `${m}m`;
   const h = Math.floor(m / 60);
+  if (h < 8) return unit(h, 'h', m % 60, 'm');
   if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
+  const d = Math.floor(h / 24);
+  if (h < 24 * 8) return unit(d, 'd', h % 24, 'h');
+  if (h < 24 * 365 * 2) return `${d}d`;
+  const y = Math.floor(d / 365);
+  if (h < 24 * 365 * 8) return unit(y, 'y', d % 365, 'd');
+  return `${y}y`;
+}
+
+/** Age of a timestamp as kube's printers show it (translateTimestampSince). */
+export function age(from: string | undefined, now: Date): string {
+  if (!from) return '<unknown>';
+  return humanDuration(now.getTime() - new Date(from).getTime());
 }
 
 const NAME: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, cell: (o) => o.metadata.name };
@@ -39,6 +55,54 @@ const AGE: Column = { name: 'Age', type: 'string', format: '', description: 'Cre
 
 function col(name: string, cell: (o: KubeObject) => unknown, type = 'string'): Column {
   return { name, type, format: '', description: name, priority: 0, cell };
+}
+
+/** Columns kubectl shows only with -o wide (priority 1). */
+const wide = (c: Column): Column => ({ ...c, priority: 1 });
+
+/** RESTARTS as printPod shows it: "3 (25s ago)" once a container has restarted. */
+function restartsCell(p: PodCells, now: Date): string {
+  return p.lastRestart ? `${p.restarts} (${age(p.lastRestart, now)} ago)` : String(p.restarts);
+}
+
+function nodeStatus(o: KubeObject): string {
+  const ready = ((get(o, 'status.conditions') as { type: string; status: string }[] | undefined) ?? []).find((c) => c.type === 'Ready');
+  const s = ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown';
+  return get(o, 'spec.unschedulable') ? `${s},SchedulingDisabled` : s;
+}
+
+function nodeRoles(o: KubeObject): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length));
+    else if (k === 'kubernetes.io/role' && v) roles.add(v);
+  }
+  return roles.size ? [...roles].sort().join(',') : '<none>';
+}
+
+function nodeAddress(o: KubeObject, type: string): string {
+  const a = ((get(o, 'status.addresses') as { type: string; address: string }[] | undefined) ?? []).find((x) => x.type === type);
+  return a?.address ?? '<none>';
+}
+
+function eventTarget(o: KubeObject): string {
+  const kind = String(get(o, 'involvedObject.kind') ?? '').toLowerCase();
+  const name = get(o, 'involvedObject.name');
+  return name ? `${kind}/${String(name)}` : kind;
+}
+
+function eventSource(o: KubeObject): string {
+  const component = (get(o, 'source.component') as string | undefined) || (get(o, 'reportingComponent') as string | undefined);
+  const host = (get(o, 'source.host') as string | undefined) || (get(o, 'reportingInstance') as string | undefined);
+  return [component, host].filter(Boolean).join(', ');
+}
+
+function eventCells(o: KubeObject, now: Date): { firstSeen: string; lastSeen: string } {
+  const first = (get(o, 'firstTimestamp') as string | undefined) ?? (get(o, 'eventTime') as string | undefined);
+  const firstSeen = age(first, now);
+  const series = get(o, 'series.lastObservedTime') as string | undefined;
+  const last = series ?? (get(o, 'lastTimestamp') as string | undefined);
+  return { firstSeen, lastSeen: last ? age(last, now) : firstSeen };
 }
 
 const num = (o: KubeObject, p: string): number => Number(get(o, p) ?? 0);
@@ -49,14 +113,26 @@ const BY_KIND: Record<string, Column[]> = {
   'apps/StatefulSet': [NAME, col('Ready', (o) => `${num(o, 'status.readyReplicas')}/${num(o, 'spec.replicas')}`), AGE],
   '/Pod': [
     NAME,
-    col('Ready', (o) => {
-      const cs = (get(o, 'status.containerStatuses') as { ready?: boolean }[] | undefined) ?? [];
-      const total = ((get(o, 'spec.containers') as unknown[] | undefined) ?? []).length;
-      return `${cs.filter((c) => c.ready).length}/${total}`;
-    }),
-    col('Status', (o) => get(o, 'status.phase') ?? 'Pending'),
-    col('Restarts', (o) => ((get(o, 'status.containerStatuses') as { restartCount?: number }[] | undefined) ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0), 'integer'),
+    col('Ready', (o) => podCells(o).ready),
+    col('Status', (o) => podCells(o).status),
+    { ...col('Restarts', (o) => podCells(o).restarts), cell: (o, now) => restartsCell(podCells(o), now) },
     AGE,
+    wide(col('IP', (o) => podCells(o).ip)),
+    wide(col('Node', (o) => podCells(o).node)),
+    wide(col('Nominated Node', (o) => podCells(o).nominatedNode)),
+    wide(col('Readiness Gates', (o) => podCells(o).readinessGates)),
+  ],
+  '/Event': [
+    { ...col('Last Seen', () => ''), cell: (o, now) => eventCells(o, now).lastSeen },
+    col('Type', (o) => get(o, 'type') ?? ''),
+    col('Reason', (o) => get(o, 'reason') ?? ''),
+    col('Object', (o) => eventTarget(o)),
+    wide(col('Subobject', (o) => get(o, 'involvedObject.fieldPath') ?? '')),
+    wide(col('Source', (o) => eventSource(o))),
+    col('Message', (o) => String(get(o, 'message') ?? '').trim()),
+    wide({ ...col('First Seen', () => ''), cell: (o, now) => eventCells(o, now).firstSeen }),
+    wide(col('Count', (o) => Number(get(o, 'series.count') ?? get(o, 'count') ?? 0) || 1)),
+    wide({ ...NAME, description: 'Name' }),
   ],
   '/Namespace': [NAME, col('Status', (o) => get(o, 'status.phase') ?? ''), AGE],
   '/ConfigMap': [NAME, col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length + Object.keys((get(o, 'binaryData') as object | undefined) ?? {}).length, 'integer'), AGE],
@@ -85,7 +161,18 @@ const BY_KIND: Record<string, Column[]> = {
     AGE,
   ],
   'batch/CronJob': [NAME, col('Schedule', (o) => get(o, 'spec.schedule') ?? ''), col('Suspend', (o) => String(get(o, 'spec.suspend') ?? false)), col('Active', (o) => ((get(o, 'status.active') as unknown[] | undefined) ?? []).length, 'integer'), AGE],
-  '/Node': [NAME, col('Status', (o) => (((get(o, 'status.conditions') as { type: string; status: string }[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady')), col('Roles', () => '<none>'), AGE, col('Version', (o) => get(o, 'status.nodeInfo.kubeletVersion') ?? '')],
+  '/Node': [
+    NAME,
+    col('Status', (o) => nodeStatus(o)),
+    col('Roles', (o) => nodeRoles(o)),
+    AGE,
+    col('Version', (o) => get(o, 'status.nodeInfo.kubeletVersion') ?? ''),
+    wide(col('Internal-IP', (o) => nodeAddress(o, 'InternalIP'))),
+    wide(col('External-IP', (o) => nodeAddress(o, 'ExternalIP'))),
+    wide(col('OS-Image', (o) => get(o, 'status.nodeInfo.osImage') ?? '<unknown>')),
+    wide(col('Kernel-Version', (o) => get(o, 'status.nodeInfo.kernelVersion') ?? '<unknown>')),
+    wide(col('Container-Runtime', (o) => get(o, 'status.nodeInfo.containerRuntimeVersion') ?? '<unknown>')),
+  ],
   '/PersistentVolumeClaim': [
     NAME,
     col('Status', (o) => get(o, 'status.phase') ?? 'Pending'),
