@@ -1,7 +1,5 @@
 // Controllers and faults seen through the HTTPS API by real clients: kubectl (when installed) and node:https.
 
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -11,30 +9,11 @@ import { FakeClock } from '@flotilla/testkit';
 import type { FaultRegistry } from '../src/faults/index.js';
 import type { SimulatedCluster } from '../src/server/cluster.js';
 import { startCluster } from '../src/server/cluster.js';
-import { http } from './helpers.js';
+import { KUBECTL, hasKubectl, http, kubectl } from './helpers.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = existsSync(KUBECTL);
 if (!hasKubectl) console.warn(`kubectl not found at ${KUBECTL}: skipping the kubectl controller tests`);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end(input ?? '');
-  });
-}
 
 function httpsGet(cluster: SimulatedCluster, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,5 @@
 // `kubectl get` through the simulator's server-side Tables: the pod, node and event columns kube-apiserver prints.
 
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,22 +11,9 @@ import { humanDuration } from '../src/handlers/table.js';
 import type { SimulatedCluster } from '../src/server/cluster.js';
 import { startCluster } from '../src/server/cluster.js';
 import type { KubeObject } from '../src/types/index.js';
+import { hasKubectl, kubectl } from './helpers.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = existsSync(KUBECTL);
 
-function kubectl(kubeconfig: string, args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end(input ?? '');
-  });
-}
 
 const DEPLOYMENT = (name: string, annotations = '', image = 'nginx:1.27'): string => `apiVersion: apps/v1
 kind: Deployment
