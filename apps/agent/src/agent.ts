@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { BackoffPolicy, Clock } from './clock.js';
-import { defaultBackoff, systemClock } from './clock.js';
+import { defaultBackoff, reconnectBackoff, systemClock } from './clock.js';
 import type { GitCredential, Guard, KustomizeBinaryConfig } from './config/index.js';
 import { AgentError } from './errors.js';
 import { KubeClient } from './kube/index.js';
@@ -78,7 +78,7 @@ const defaultTimings: AgentTimings = {
   resyncMs: 180_000,
   healthPollMs: 2_000,
   steadyHealthPollMs: 30_000,
-  reconnect: defaultBackoff,
+  reconnect: reconnectBackoff,
   retry: defaultBackoff,
 };
 
@@ -162,13 +162,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     reconnect: timings.reconnect,
     heartbeatMs: timings.heartbeatMs,
     log,
-    lastAppliedGeneration: () => reconciler.state.lastAppliedGeneration,
+    // After a re-registration the hub knows this cluster under a new id whose generations start over: until its
+    // first snapshot arrives, the stored one (still reconciled) is another identity's and is not reported.
+    lastAppliedGeneration: (clusterId) => (reconciler.state.desired?.clusterId === clusterId ? reconciler.state.lastAppliedGeneration : 0n),
     onDesiredState: async (snapshot) => {
       await reconciler.setDesired(snapshot);
     },
-    currentStatus: () => reporter.report(),
+    currentStatus: (clusterId) => (reconciler.state.desired?.clusterId === clusterId ? reporter.report() : []),
   });
 
+  // The agent must outlive the hub: every timer it arms is unref'd and a failed dial leaves no socket, so without
+  // this handle Node would exit as soon as the hub goes away. It is released only by close().
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   let resolveStopped!: (reason: StopReason) => void;
   const stopped = new Promise<StopReason>((resolve) => (resolveStopped = resolve));
   let probes: Probes | undefined;
@@ -178,6 +183,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       reporter.stop();
       await Promise.all([session.stop(), reconciler.stop(), probes?.close()]);
       kube.close();
+      clearInterval(keepAlive);
       resolveStopped({ kind: 'closed' });
     })());
 

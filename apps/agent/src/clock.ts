@@ -27,6 +27,12 @@ export interface BackoffPolicy {
 
 export const defaultBackoff: BackoffPolicy = { initialMs: 1_000, maxMs: 5 * 60_000, factor: 2, jitter: 0.5 };
 
+/**
+ * Dialling the hub: a hub that is back should see its agents within seconds, and ten thousand agents should not
+ * all knock at once, so the cap is short and half of each delay is random.
+ */
+export const reconnectBackoff: BackoffPolicy = { initialMs: 500, maxMs: 8_000, factor: 2, jitter: 0.5 };
+
 /** The delay before retry number `attempt` (0-based): exponential, capped, with the top `jitter` share randomized. */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.min(attempt, 64));

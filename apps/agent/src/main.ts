@@ -2,9 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { startAgent } from './agent.js';
-import { loadConfig, parseGitCredentials } from './config/index.js';
+import { loadConfig, parseGitCredentials, usage } from './config/index.js';
 import type { AgentConfig } from './config/index.js';
 import { AgentError, errorMessage } from './errors.js';
+import { agentVersion } from './version.js';
 
 async function readConfigFile(file: string, variable: string): Promise<string> {
   try {
@@ -14,11 +15,35 @@ async function readConfigFile(file: string, variable: string): Promise<string> {
   }
 }
 
+/**
+ * grpc-js sets the TLS ServerName to the hub's host even when it is an IP address, and Node warns about that (DEP0123)
+ * on every start. The certificate is still checked against the address (IP SANs), so only that one warning is dropped.
+ */
+function ignoreIpServerNameWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const options = rest[0];
+    const code = typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (code === 'DEP0123') return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 async function main(): Promise<number> {
+  ignoreIpServerNameWarning();
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(`flotilla-agent ${agentVersion}\n`);
+    return 0;
+  }
   let config: AgentConfig;
   const log = pino({ name: 'flotilla-agent', level: process.env['FLOTILLA_LOG_LEVEL'] ?? 'info', redact: ['credential', 'bootstrapToken', '*.credential', '*.password'] });
   try {
-    config = loadConfig(process.argv.slice(2), process.env);
+    config = loadConfig(argv, process.env);
     if (!config.insecure && config.hubCaFile === undefined) log.info('FLOTILLA_HUB_CA_FILE not set: trusting the system roots for the hub');
   } catch (error) {
     log.error(errorMessage(error));

@@ -240,6 +240,37 @@ describe('agent session', () => {
     expect(reason.kind === 'stopped' && reason.message).not.toContain('cred-1');
   });
 
+  it('registers again after a revocation with only a new bootstrap token and a restart, under the new identity', async () => {
+    hub = await newHub();
+    await git.createRepo('rereg');
+    const a = await git.commit('rereg', { 'app/cm.yaml': configMap('rereg', 'a') });
+    hub.setApps([appTarget('rereg', git.repoUrl('rereg'), a, 'app', 'default')]);
+    hub.setApps([appTarget('rereg', git.repoUrl('rereg'), a, 'app', 'default')]);
+    const dir = await newStateDir();
+    const first = await newAgent(dir.path);
+    await hub.until(() => hub.acks.includes(2n));
+    hub.revoke('cred-1');
+    expect(await first.stopped).toMatchObject({ kind: 'stopped', message: expect.stringContaining('new FLOTILLA_BOOTSTRAP_TOKEN') });
+
+    // Without a bootstrap token the refused credential is not presented again: the agent says what it needs.
+    const withoutToken = await newAgent(dir.path, { bootstrapToken: undefined });
+    expect(await withoutToken.stopped).toMatchObject({ kind: 'stopped', message: expect.stringContaining('set FLOTILLA_BOOTSTRAP_TOKEN to a new bootstrap token') });
+
+    // The hub knows the cluster anew: its generations start over, below what the agent stored.
+    hub.generation = 0n;
+    const b = await git.commit('rereg', { 'app/cm.yaml': configMap('rereg', 'b') });
+    hub.setApps([appTarget('rereg', git.repoUrl('rereg'), b, 'app', 'default')]);
+    const hellos = hub.hellos.length;
+    const second = await newAgent(dir.path);
+    const hello = await hub.until(() => hub.hellos.length > hellos && hub.hellos.at(-1));
+    expect(hub.registrations).toHaveLength(2);
+    expect(hello).toMatchObject({ credential: 'cred-2', lastAppliedGeneration: 0n });
+    await hub.until(() => hub.acks.at(-1) === 1n);
+    await hub.until(() => hub.latestApp('rereg')?.sync === SyncStatus.SYNCED && hub.latestApp('rereg')?.observedCommit === b);
+    expect((await getConfigMap('default', 'rereg'))?.['data']).toEqual({ value: 'b' });
+    expect(second.connected()).toBe(true);
+  });
+
   it('refuses to start registering with a wrong bootstrap token, saying why', async () => {
     hub = await newHub();
     const dir = await newStateDir();

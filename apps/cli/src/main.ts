@@ -17,6 +17,7 @@ Options for render:
   --stage <s>           Stage name, substituted for \${stage}
   --app <a>             Application name, substituted for \${app}
   -h, --help            Show this help
+  --version             Print the version
 `;
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -32,6 +33,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         stage: { type: 'string' },
         app: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -40,6 +42,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
+  if (values.version === true) {
+    out('flotilla 0.1.0\n');
+    return 0;
+  }
   if (values.help === true || command === undefined || command === 'help') {
     out(USAGE);
     return command === undefined && values.help !== true ? 2 : 0;

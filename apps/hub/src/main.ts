@@ -1,9 +1,23 @@
 // The hub process: configuration from the environment, startHub, the first admin token printed once, clean shutdown.
 import { ConfigError, configFromEnv } from './config/index.js';
+import { hubUsage, hubVersion } from './config/usage.js';
 import { createLogger } from './observability/index.js';
 import { startHub } from './start-hub.js';
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(hubUsage);
+    return;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(`flotilla-hub ${hubVersion}\n`);
+    return;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(`flotilla-hub: unexpected argument "${argv[0]}" (the hub takes no arguments)\n\n${hubUsage}`);
+    process.exit(2);
+  }
   let config;
   try {
     config = configFromEnv();

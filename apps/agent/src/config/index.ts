@@ -63,6 +63,38 @@ const settings = {
 } as const;
 type Setting = keyof typeof settings;
 
+const descriptions: Readonly<Record<Setting, string>> = {
+  'hub-address': 'the hub\'s gRPC address, host:port (required)',
+  'cluster-name': 'this cluster\'s name on the hub, a DNS-1123 label (required)',
+  'cluster-labels': 'labels the hub selects this cluster by: key=value,key=value',
+  'bootstrap-token': 'registration token (first start, or after the hub refused the stored credential)',
+  'hub-ca-file': 'PEM of the CA that signed the hub\'s certificate (default: the system roots)',
+  insecure: 'plaintext gRPC to the hub (loopback demos and tests only)',
+  'state-dir': 'keep the credential and desired state in this directory (out of cluster)',
+  'state-namespace': 'keep them in a Secret and ConfigMap in this namespace (in cluster)',
+  'allowed-namespaces': 'the only namespaces the agent touches, comma-separated (default: all)',
+  'allowed-kinds': 'the only kinds it applies: Kind, group/Kind or Kind.group (default: all)',
+  'health-port': 'serve /healthz and /readyz on this port',
+  kubeconfig: 'kubeconfig file (default: the in-cluster service account, else ~/.kube/config)',
+  'git-credentials-file': 'git-credential-store file for private repositories',
+  'kustomize-command': 'external kustomize for applications that ask for it, e.g. "kustomize build"',
+  'kustomize-enable-helm': 'pass --enable-helm to the external kustomize',
+  'log-level': 'pino level (default info)',
+};
+
+/** `flotilla-agent --help`: every flag with the variable behind it. */
+export function usage(): string {
+  const rows = (Object.keys(settings) as Setting[]).map((s) => `  --${s.padEnd(24)}${settings[s].padEnd(32)}${descriptions[s]}`);
+  return [
+    'Usage: flotilla-agent [flags]        run the agent (every flag can be given as its environment variable)',
+    '       flotilla-agent --help | --version',
+    '',
+    'Flags:                     Environment:',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
 const dns1123Label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const labelKey = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;

@@ -67,10 +67,13 @@ export class Reconciler {
     return this.options.state;
   }
 
-  /** Stores a newer snapshot and reconciles it; older or equal generations are ignored (the hub resends on reconnect). */
+  /**
+   * Stores a newer snapshot and reconciles it; older generations are ignored (the hub resends on reconnect), unless
+   * the snapshot is for another cluster id: after a re-registration the hub's generations start over.
+   */
   async setDesired(snapshot: DesiredSnapshot): Promise<boolean> {
     const current = this.options.state.desired;
-    if (current !== undefined && snapshot.generation < current.generation) {
+    if (current !== undefined && current.clusterId === snapshot.clusterId && snapshot.generation < current.generation) {
       this.options.log.warn({ generation: snapshot.generation.toString(), current: current.generation.toString() }, 'ignoring an older desired state');
       return false;
     }

@@ -28,11 +28,12 @@ export interface SessionOptions {
   reconnect: BackoffPolicy;
   heartbeatMs: number;
   log: Logger;
-  lastAppliedGeneration(): bigint;
+  /** The last generation applied for this cluster id; 0 when the stored state belongs to another identity. */
+  lastAppliedGeneration(clusterId: string): bigint;
   /** Stores and starts reconciling a snapshot; the session Acks once it resolves. */
   onDesiredState(snapshot: DesiredSnapshot): Promise<void>;
-  /** The current complete status report, sent first on every new stream. */
-  currentStatus(): readonly AppStatusValue[];
+  /** The current complete status report for this cluster id, sent first on every new stream. */
+  currentStatus(clusterId: string): readonly AppStatusValue[];
 }
 
 /** Why the session stopped by itself: the agent cannot go on without an operator. */
@@ -77,6 +78,11 @@ export class Session extends EventEmitter {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
+      // grpc-js backs off its own connection attempts (1 s growing to 120 s by default) underneath ours: a call made
+      // while the channel waits fails at once, so a hub back after a long outage would go unseen for up to two
+      // minutes. Keep the channel's backoff within the session's own cap.
+      'grpc.initial_reconnect_backoff_ms': Math.min(1_000, options.reconnect.initialMs),
+      'grpc.max_reconnect_backoff_ms': options.reconnect.maxMs,
     });
   }
 
@@ -122,6 +128,20 @@ export class Session extends EventEmitter {
     });
   }
 
+  /** Remembers that the hub refused the stored credential, so the next start registers instead of retrying it. */
+  private async rejectCredential(message: string): Promise<void> {
+    const current = this.credential;
+    if (current !== undefined && current.rejectedAt === undefined) {
+      this.credential = { ...current, rejectedAt: this.options.clock.now().toISOString() };
+      try {
+        await this.options.store.saveCredential(this.credential);
+      } catch (error) {
+        this.options.log.warn({ err: (error as Error).message }, 'could not record the refused credential');
+      }
+    }
+    this.stopFor(message);
+  }
+
   private stopFor(message: string): void {
     this.options.log.error(message);
     this.stopping = true;
@@ -155,6 +175,14 @@ export class Session extends EventEmitter {
   /** The stored credential (rotated first when due), or a new one from Register; undefined after a fatal refusal. */
   private async ensureCredential(): Promise<StoredCredential | undefined> {
     this.credential ??= await this.options.store.loadCredential();
+    if (this.credential?.rejectedAt !== undefined) {
+      if (this.options.bootstrapToken === undefined) {
+        this.stopFor(`the hub refused this cluster's credential at ${this.credential.rejectedAt} (revoked or expired): set FLOTILLA_BOOTSTRAP_TOKEN to a new bootstrap token to register again`);
+        return undefined;
+      }
+      this.options.log.info({ rejectedAt: this.credential.rejectedAt }, 'the stored credential was refused by the hub: registering again with the bootstrap token');
+      this.credential = undefined;
+    }
     if (this.credential === undefined) {
       if (this.options.bootstrapToken === undefined) {
         this.stopFor('no stored credential and no FLOTILLA_BOOTSTRAP_TOKEN: cannot register with the hub');
@@ -206,7 +234,7 @@ export class Session extends EventEmitter {
       return true;
     } catch (error) {
       if (grpcCode(error) === grpc.status.UNAUTHENTICATED) {
-        this.stopFor(`the hub rejected the cluster credential while rotating it (revoked or expired): ${grpcDetails(error)}; re-register with a new bootstrap token`);
+        await this.rejectCredential(`the hub rejected the cluster credential while rotating it (revoked or expired): ${grpcDetails(error)}; to register again, restart the agent with a new FLOTILLA_BOOTSTRAP_TOKEN`);
         return false;
       }
       this.options.log.warn({ err: grpcDetails(error) }, 'credential rotation failed; the current credential stays in use');
@@ -230,11 +258,11 @@ export class Session extends EventEmitter {
         const wasOpen = this.open;
         this.open = false;
         this.call = undefined;
+        if (wasOpen && established) this.options.log.warn({ reason: error === undefined ? 'stream ended' : grpcDetails(error) }, 'lost the hub stream; the stored desired state stays reconciled');
         if (wasOpen) this.emit('disconnected', error === undefined ? 'stream ended' : grpcDetails(error));
         if (error === undefined || grpcCode(error) === grpc.status.CANCELLED) resolve(established);
         else if (grpcCode(error) === grpc.status.UNAUTHENTICATED || grpcCode(error) === grpc.status.PERMISSION_DENIED) {
-          this.stopFor(`the hub rejected the cluster credential (revoked?): ${grpcDetails(error)}; stopping. Re-register with a new bootstrap token after removing the stored credential.`);
-          resolve(established);
+          void this.rejectCredential(`the hub rejected the cluster credential (revoked?): ${grpcDetails(error)}; stopping. To register again, restart the agent with a new FLOTILLA_BOOTSTRAP_TOKEN.`).then(() => resolve(established));
         } else if (established) resolve(true);
         else reject(error);
       };
@@ -247,13 +275,14 @@ export class Session extends EventEmitter {
         });
         if (!established) {
           established = true;
+          this.options.log.info({ hub: this.options.hubAddress }, 'connected to the hub');
           this.emit('connected');
         }
       });
 
       this.open = true;
-      call.write(create(ConnectRequestSchema, { message: { case: 'hello', value: { agentVersion: this.options.agentVersion, lastAppliedGeneration: this.options.lastAppliedGeneration() } } }));
-      this.sendStatus(this.options.currentStatus());
+      call.write(create(ConnectRequestSchema, { message: { case: 'hello', value: { agentVersion: this.options.agentVersion, lastAppliedGeneration: this.options.lastAppliedGeneration(credential.clusterId) } } }));
+      this.sendStatus(this.options.currentStatus(credential.clusterId));
       const beat = () => {
         heartbeat = this.options.clock.setTimer(this.options.heartbeatMs, () => {
           this.write(create(ConnectRequestSchema, { message: { case: 'heartbeat', value: { sentAt: timestampFromDate(this.options.clock.now()) } } }));

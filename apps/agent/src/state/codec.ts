@@ -113,5 +113,6 @@ export function decodeCredential(text: string, source: string): StoredCredential
     credential: string(json['credential'], `${source}: credential`),
     expiresAt: json['expiresAt'] === undefined ? undefined : string(json['expiresAt'], `${source}: expiresAt`),
     issuedAt: string(json['issuedAt'], `${source}: issuedAt`),
+    ...(json['rejectedAt'] === undefined ? {} : { rejectedAt: string(json['rejectedAt'], `${source}: rejectedAt`) }),
   };
 }

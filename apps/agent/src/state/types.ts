@@ -8,6 +8,11 @@ export interface StoredCredential {
   expiresAt: string | undefined;
   /** ISO time the agent received it, so rotation can happen part-way through its life. */
   issuedAt: string;
+  /**
+   * ISO time the hub refused it (revoked or expired). A refused credential is never presented again: the next start
+   * registers anew with the configured bootstrap token, so re-registration needs a new token and a restart only.
+   */
+  rejectedAt?: string;
 }
 
 /**

@@ -27,6 +27,8 @@ export class FakeHub extends EventEmitter {
   rotations = 0;
   heartbeats = 0;
   generation = 0n;
+  /** The id of the latest registration, carried by every DesiredState. */
+  clusterId = 'id-c1';
   apps: AppTarget[] = [];
   private streams = new Set<Stream>();
   private issued = 0;
@@ -55,7 +57,10 @@ export class FakeHub extends EventEmitter {
           return;
         }
         this.registrations.push({ clusterName: call.request.clusterName, labels: { ...call.request.labels } });
-        callback(null, create(RegisterResponseSchema, { clusterId: `id-${call.request.clusterName}`, ...this.issue() }));
+        // A name registered again (after a revocation) is a new identity on the hub.
+        const again = this.registrations.filter((r) => r.clusterName === call.request.clusterName).length;
+        this.clusterId = again === 1 ? `id-${call.request.clusterName}` : `id-${call.request.clusterName}-${again}`;
+        callback(null, create(RegisterResponseSchema, { clusterId: this.clusterId, ...this.issue() }));
         this.emit('change');
       },
       rotateCredential: (call, callback) => {
@@ -111,7 +116,7 @@ export class FakeHub extends EventEmitter {
 
   private snapshot(): ConnectResponse {
     return create(ConnectResponseSchema, {
-      message: { case: 'desiredState', value: create(DesiredStateSchema, { generation: this.generation, clusterId: 'id', apps: this.apps }) },
+      message: { case: 'desiredState', value: create(DesiredStateSchema, { generation: this.generation, clusterId: this.clusterId, apps: this.apps }) },
     });
   }
 
