@@ -20,6 +20,7 @@ function status(app: string, generation: number): AppStatusView {
     observedGeneration: generation,
     observedCommit: 'a'.repeat(40),
     sync: 'Synced',
+    syncRetryable: false,
     syncError: '',
     health: generation % 3 === 0 ? 'Healthy' : 'Progressing',
     healthMessage: 'Deployment web: 3/3 available',

@@ -42,6 +42,8 @@ export interface HubOptions {
   pingIntervalMs?: number;
   /** How often buffered statuses are written; default 1 s. */
   statusFlushIntervalMs?: number;
+  /** How often the promotion driver looks for expired timers (bake, deadlines, staleness); default 1 s. */
+  rolloutTickMs?: number;
 }
 
 export interface RunningHub {
@@ -109,10 +111,12 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   try {
     const auth = createAuth({ db: store, now: () => clock.now(), ...(options.credentials ? { credentials: options.credentials } : {}) });
     const fleet = createFleet({ db: store, auth, clock, ...(options.statusFlushIntervalMs ? { statusFlushIntervalMs: options.statusFlushIntervalMs } : {}) });
-    const rollout = createRollout({ db: store, fleet });
+    const rollout = createRollout({ db: store, fleet, logger, ...(options.rolloutTickMs ? { tickMs: options.rolloutTickMs } : {}) });
     const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}) });
     fleet.start();
     cleanups.push(() => fleet.stop());
+    rollout.startDriving();
+    cleanups.push(() => rollout.stopDriving());
 
     // The self-signed CA lives beside the embedded data (also with PostgreSQL), so restarts keep the CA agents pinned.
     const tlsDir = inMemory ? undefined : (options.dataDir ?? defaultDataDir());

@@ -1,5 +1,5 @@
 // Desired state, generations, notifications, status coalescing and promotions on a real (PGlite) store, no network.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RenderEngine } from '@flotilla/proto';
 import { FakeClock } from '@flotilla/testkit';
 import { createAuth } from '../src/auth/index.js';
@@ -31,6 +31,10 @@ beforeEach(async () => {
   const auth = createAuth({ db: fixture.store, now: () => clock.now() });
   fleet = createFleet({ db: fixture.store, auth, clock });
   rollout = createRollout({ db: fixture.store, fleet });
+  rollout.startDriving();
+});
+afterEach(async () => {
+  await rollout.stopDriving();
 });
 
 async function cluster(name: string, labels: Record<string, string> = {}): Promise<string> {
@@ -48,13 +52,13 @@ function changes(clusterId: string): string[] {
 }
 
 function synced(app: string, observedGeneration: number, commit: string): AppStatusView {
-  return { app, observedGeneration, observedCommit: commit, sync: 'Synced', syncError: '', health: 'Healthy', healthMessage: '', resources: [], observedAt: undefined };
+  return { app, observedGeneration, observedCommit: commit, sync: 'Synced', syncError: '', syncRetryable: false, health: 'Healthy', healthMessage: '', resources: [], observedAt: undefined };
 }
 
 const shop = { name: 'shop', repoUrl: 'https://git.example/shop.git', path: 'deploy', clusterSelector: 'env=prod' };
 
 describe('desired state', () => {
-  it('grows the generation on every change and never on a no-op', async () => {
+  it('grows the generation on every change and never on a no-op; editing an application moves no cluster', async () => {
     const id = await cluster('prod', { env: 'prod' });
     const seen = changes(id);
     expect(await generation(id)).toBe(1);
@@ -63,25 +67,37 @@ describe('desired state', () => {
     await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(await generation(id)).toBe(2);
     await fleet.putApplication(shop);
-    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(await generation(id)).toBe(2);
+    // A new path is a new revision: the cluster keeps rendering the one it was promoted with until a promotion moves it.
     await fleet.putApplication({ ...shop, path: 'deploy/v2' });
+    expect(await generation(id)).toBe(2);
+    expect((await fleet.desiredStateFor(id)).apps.map((a) => a.path)).toEqual(['deploy']);
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(await generation(id)).toBe(3);
-    // Switching the render engine changes what the agent does, so it is a change of desired state too.
+    expect((await fleet.desiredStateFor(id)).apps.map((a) => a.path)).toEqual(['deploy/v2']);
+    // Switching the render engine changes what the agent does, so it is a change of desired state too (once promoted).
     await fleet.putApplication({ ...shop, path: 'deploy/v2', renderEngine: 'kustomize-binary' });
+    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(await generation(id)).toBe(4);
     expect((await fleet.desiredStateFor(id)).apps.map((a) => a.renderEngine)).toEqual([RenderEngine.KUSTOMIZE_BINARY]);
     expect(seen).toEqual(['desired-state', 'desired-state', 'desired-state']);
   });
 
-  it('gives a cluster that registers after a promotion the application at its current commit', async () => {
+  it("gives a cluster that registers later its stage's last succeeded commit, never one still in flight", async () => {
     await fleet.putApplication(shop);
-    await cluster('early', { env: 'prod' });
-    await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    const early = await cluster('early', { env: 'prod' });
+    const none = await cluster('none-yet', { env: 'prod' });
+    await fleet.revokeCluster('none-yet');
+    expect((await fleet.desiredStateFor(none)).apps).toEqual([]);
+    const a = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    fleet.statuses.touch(early, clock.now());
+    fleet.statuses.record(early, synced('shop', 2, A), clock.now());
+    await fleet.flush();
+    expect((await rollout.getPromotion(a.id)).state).toBe('Succeeded');
     await rollout.createPromotion({ app: 'shop', commit: B, actor: 'ci' });
     const late = await cluster('late', { env: 'prod' });
     const other = await cluster('dev', { env: 'dev' });
-    expect((await fleet.desiredStateFor(late)).apps.map((a) => [a.app, a.commit])).toEqual([['shop', B]]);
+    expect((await fleet.desiredStateFor(late)).apps.map((x) => [x.app, x.commit])).toEqual([['shop', A]]);
     expect((await fleet.desiredStateFor(other)).apps).toEqual([]);
   });
 
@@ -184,30 +200,32 @@ describe('sessions', () => {
 });
 
 describe('promotions', () => {
-  it('validates the application and the commit', async () => {
+  it('validates the application and the stage', async () => {
     await expect(rollout.createPromotion({ app: 'nope', commit: A, actor: 'ci' })).rejects.toMatchObject({
       code: 'NotFound',
       message: 'application "nope" not found',
     });
     await fleet.putApplication(shop);
-    await expect(rollout.createPromotion({ app: 'shop', commit: 'abc123', actor: 'ci' })).rejects.toMatchObject({
+    await expect(rollout.createPromotion({ app: 'shop', commit: A, stage: 'prod', actor: 'ci' })).rejects.toMatchObject({
       code: 'InvalidArgument',
-      message: 'commit: "abc123" is not a full commit id (40 hexadecimal characters)',
+      message: 'stage: "prod" is not a stage of this application (default)',
     });
-    expect(await rollout.listPromotions()).toEqual([]);
+    expect((await rollout.listPromotions()).promotions).toEqual([]);
   });
 
-  it('supersedes the earlier in-flight promotion of the application with an event', async () => {
+  it('supersedes the earlier in-flight promotion of the application and stage with an event', async () => {
     await fleet.putApplication(shop);
     await cluster('prod', { env: 'prod' });
     const first = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'alice' });
     expect(first.state).toBe('Progressing');
-    expect(first.events.map((e) => e.reason)).toEqual(['requested by alice: promote aaaaaaa of shop', 'rolling out aaaaaaa to 1 cluster (prod)']);
+    expect(first.events.map((e) => e.type)).toEqual(['Created', 'Started', 'StageStarted', 'WaveStarted']);
     const second = await rollout.createPromotion({ app: 'shop', commit: B, actor: 'bob' });
     const old = await rollout.getPromotion(first.id);
     expect(old.state).toBe('Superseded');
-    expect(old.events.at(-1)).toMatchObject({ type: 'Superseded', reason: `superseded by promotion ${second.id} of bbbbbbb` });
-    expect((await rollout.listPromotions({ app: 'shop' })).map((p) => [p.commit, p.state])).toEqual([
+    expect(old.events.at(-1)).toMatchObject({ type: 'Superseded', reason: `superseded by promotion ${second.id} of bbbbbbb into default` });
+    // Every cluster stays accounted for.
+    expect(old.targets.map((t) => [t.cluster, t.phase])).toEqual([['prod', 'Updating']]);
+    expect((await rollout.listPromotions({ app: 'shop' })).promotions.map((p) => [p.commit, p.state])).toEqual([
       [B, 'Progressing'],
       [A, 'Superseded'],
     ]);
@@ -217,40 +235,56 @@ describe('promotions', () => {
     await fleet.putApplication(shop);
     const id = await cluster('prod', { env: 'prod' });
     const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
-    expect(promotion.targets).toEqual([{ clusterId: id, cluster: 'prod', generation: 2, status: undefined }]);
+    expect(promotion.targets).toEqual([expect.objectContaining({ clusterId: id, cluster: 'prod', stage: 'default', wave: 'remaining', phase: 'Updating', generation: 2, previousCommit: null })]);
+    fleet.statuses.touch(id, clock.now());
     fleet.statuses.record(id, synced('shop', 2, A), clock.now());
     await fleet.flush();
     const done = await rollout.getPromotion(promotion.id);
     expect(done.state).toBe('Succeeded');
-    expect(done.events.map((e) => e.type)).toEqual(['Created', 'Started', 'Succeeded']);
+    expect(done.events.map((e) => e.type)).toEqual(['Created', 'Started', 'StageStarted', 'WaveStarted', 'WaveSucceeded', 'StageSucceeded', 'Succeeded']);
+    expect((await fleet.getApplication('shop')).releases).toEqual({ default: A });
     // Promoting the same commit again is a no-op for the cluster and settles at once on what it already reported.
     const again = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(again.targets[0]?.generation).toBe(2);
+    expect(again.targets[0]?.previousCommit).toBe(A);
     expect(again.state).toBe('Succeeded');
   });
 
-  it('drops a revoked cluster from in-flight promotions and decides on the rest', async () => {
+  it('drops a revoked cluster that was not failing, and decides on the rest', async () => {
     await fleet.putApplication(shop);
     const eu = await cluster('prod-eu', { env: 'prod' });
     await cluster('prod-us', { env: 'prod' });
     const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    fleet.statuses.touch(eu, clock.now());
     fleet.statuses.record(eu, synced('shop', 2, A), clock.now());
     await fleet.flush();
     expect((await rollout.getPromotion(promotion.id)).state).toBe('Progressing');
     await fleet.revokeCluster('prod-us');
+    await rollout.settle();
     const done = await rollout.getPromotion(promotion.id);
-    expect(done.targets.map((t) => t.cluster)).toEqual(['prod-eu']);
-    expect(done.events.map((e) => e.reason).slice(2)).toEqual([
-      'prod-us was revoked: no longer a target',
-      '1/1 clusters Synced and Healthy at aaaaaaa: succeeded',
-    ]);
+    expect(done.targets.map((t) => [t.cluster, t.phase])).toEqual([['prod-eu', 'Done'], ['prod-us', 'Dropped']]);
+    expect(done.events.map((e) => e.reason)).toContain('prod-us was revoked: no longer a target');
     expect(done.state).toBe('Succeeded');
   });
 
-  it('succeeds at once when no cluster matches, saying so', async () => {
+  it('keeps the failure of a cluster that reported Degraded and was then revoked', async () => {
+    await fleet.putApplication(shop);
+    const eu = await cluster('prod-eu', { env: 'prod' });
+    const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    fleet.statuses.touch(eu, clock.now());
+    fleet.statuses.record(eu, { ...synced('shop', 2, A), health: 'Degraded', healthMessage: 'Deployment web 0/3 available' }, clock.now());
+    await fleet.revokeCluster('prod-eu');
+    await fleet.flush();
+    const done = await rollout.getPromotion(promotion.id);
+    expect(done.state).toBe('Failed');
+    expect(done.message).toContain('prod-eu');
+    expect(done.message).toContain('Degraded: Deployment web 0/3 available');
+  });
+
+  it('succeeds at once when no cluster matches', async () => {
     await fleet.putApplication(shop);
     const promotion = await rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
     expect(promotion.state).toBe('Succeeded');
-    expect(promotion.message).toMatch(/no cluster matches/);
+    expect(promotion.stages.map((s) => [s.stage, s.message])).toEqual([['default', '0/0 clusters healthy at aaaaaaa']]);
   });
 });

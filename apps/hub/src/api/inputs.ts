@@ -59,6 +59,7 @@ export const createApiTokenInput = z.strictObject({
 
 export const listClustersInput = z.strictObject({
   labelSelector: selector().optional().describe('Kubernetes label selector, e.g. "env=prod,region in (eu,us)"'),
+  includeRevoked: z.enum(['true', 'false']).optional().describe('also list revoked clusters (default false)'),
 });
 
 export const applicationBody = z.strictObject({
@@ -70,20 +71,58 @@ export const applicationBody = z.strictObject({
     .enum(renderEngines, { error: `expected one of ${renderEngines.join(', ')}` })
     .optional()
     .describe('how agents render the path; default builtin. kustomize-binary runs only on agents whose admin configured it'),
+  stages: z
+    .array(z.unknown())
+    .optional()
+    .describe('the pipeline: stages {name, after, selector, autoPromote, onFailure, approval, waves: [{name, selector, maxParallel, bake, progressDeadline, maxUnhealthy, approval, offline, staleAfter}]}; absent: one stage "default" of clusterSelector'),
 });
 
 export const applicationName = dnsLabel();
 
-export const createPromotionInput = z.strictObject({
-  app: dnsLabel(),
-  commit: text()
+const commitId = () =>
+  text()
     .regex(/^[0-9a-fA-F]{40}$/, 'expected a full commit id: 40 hexadecimal characters')
-    .transform((commit) => commit.toLowerCase()),
-});
+    .transform((commit) => commit.toLowerCase());
+
+export const createPromotionInput = z
+  .strictObject({
+    app: dnsLabel(),
+    commit: commitId().optional().describe('the commit to promote; or give ref'),
+    ref: text().min(1).max(255).optional().describe('a branch or tag the hub resolves to a commit (public repositories)'),
+    stage: dnsLabel().optional().describe("the stage to enter; default: the pipeline's only first stage"),
+    force: z.boolean({ error: 'expected true or false' }).optional().describe('enter the stage although its upstream stages have not succeeded with the commit (admin; recorded)'),
+  })
+  .refine((v) => v.commit !== undefined || v.ref !== undefined, { message: 'one of commit or ref is required', path: ['commit'] });
+
+export const previewInput = z
+  .strictObject({
+    commit: commitId().optional(),
+    ref: text().min(1).max(255).optional(),
+    stage: dnsLabel().optional(),
+  })
+  .refine((v) => v.commit !== undefined || v.ref !== undefined, { message: 'one of commit or ref is required', path: ['commit'] });
 
 export const listPromotionsInput = z.strictObject({
   app: dnsLabel().optional(),
+  limit: z.coerce.number({ error: 'expected integer' }).int().min(1).max(500).optional().describe('page size, default 50'),
+  before: z.coerce.number({ error: 'expected integer' }).int().min(0).optional().describe('the `next` cursor of the previous page'),
 });
+
+export const commandInput = z.strictObject({
+  reason: text().max(1000).optional(),
+  stage: dnsLabel().optional().describe('approve/reject: the gate\'s stage (default: the one waiting)'),
+  wave: dnsLabel().optional().describe('approve/reject: the gate\'s wave'),
+});
+
+export const stageRollbackInput = z.strictObject({
+  commit: commitId().optional().describe('a commit the stage succeeded with before; default: the one before its current release'),
+});
+
+export const clusterLabelsInput = z.strictObject({
+  labels: z.record(text(), text()).describe('the complete new label set'),
+});
+
+export const stageParams = z.strictObject({ name: applicationName, stage: dnsLabel() });
 
 export const idParams = z.strictObject({ id: text().min(1) });
 export const nameParams = z.strictObject({ name: text().min(1) });
@@ -93,3 +132,5 @@ export type CreateRegistrationTokenInput = z.infer<typeof createRegistrationToke
 export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;
 export type ApplicationBody = z.infer<typeof applicationBody>;
 export type CreatePromotionInput = z.infer<typeof createPromotionInput>;
+export type CommandInput = z.infer<typeof commandInput>;
+export type PreviewInput = z.infer<typeof previewInput>;

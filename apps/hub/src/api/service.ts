@@ -4,16 +4,20 @@ import { requireRole } from '../auth/index.js';
 import type { ApiTokenInfo, Auth, Principal, RegistrationTokenInfo } from '../auth/index.js';
 import { FlotillaError } from '../errors/index.js';
 import type { ApplicationView, ClusterView, Fleet } from '../fleet/index.js';
-import type { PromotionView, Rollout } from '../rollout/index.js';
-import type { ApplicationBody, CreateApiTokenInput, CreatePromotionInput, CreateRegistrationTokenInput } from './inputs.js';
+import { resolveRef } from '../rollout/index.js';
+import type { CommandType, PromotionPreview, PromotionView, Rollout } from '../rollout/index.js';
+import type { ApplicationBody, CommandInput, CreateApiTokenInput, CreatePromotionInput, CreateRegistrationTokenInput, PreviewInput } from './inputs.js';
 
-/** What the API needs from rollout/: create, read and list promotions. */
-export type PromotionsPort = Pick<Rollout, 'createPromotion' | 'getPromotion' | 'listPromotions'>;
+/** What the API needs from rollout/. */
+export type PromotionsPort = Pick<Rollout, 'createPromotion' | 'getPromotion' | 'listPromotions' | 'command' | 'preview' | 'history' | 'rollbackStage' | 'runDue'>;
 
 export type FleetPort = Pick<
   Fleet,
-  'putApplication' | 'getApplication' | 'listApplications' | 'listClusters' | 'getCluster' | 'revokeCluster'
+  'putApplication' | 'getApplication' | 'listApplications' | 'deleteApplication' | 'listClusters' | 'getCluster' | 'revokeCluster' | 'setClusterLabels' | 'deleteCluster'
 >;
+
+/** Which role each promotion command needs. */
+const commandRoles: Record<CommandType, 'promoter' | 'admin'> = { approve: 'promoter', reject: 'promoter', pause: 'promoter', resume: 'promoter', abort: 'promoter', rollback: 'promoter' };
 
 export interface FleetApiDeps {
   auth: Auth;
@@ -68,9 +72,24 @@ export class FleetApi {
   }
 
   // Clusters (viewer; revoke: admin).
-  listClusters(who: Principal, labelSelector?: string): Promise<ClusterView[]> {
+  async listClusters(who: Principal, labelSelector?: string, includeRevoked = false): Promise<ClusterView[]> {
     requireRole(who, 'viewer', 'listing clusters');
-    return this.deps.fleet.listClusters(labelSelector === undefined ? {} : { labelSelector });
+    const all = await this.deps.fleet.listClusters(labelSelector === undefined ? {} : { labelSelector });
+    // A revoked identity stays on record (its promotions name it) but is not a cluster of the fleet any more.
+    return includeRevoked ? all : all.filter((c) => !c.revoked);
+  }
+
+  setClusterLabels(who: Principal, name: string, labels: Record<string, string>): Promise<ClusterView> {
+    requireRole(who, 'admin', "editing a cluster's labels");
+    return this.deps.fleet.setClusterLabels(name, labels);
+  }
+
+  async deleteCluster(who: Principal, name: string): Promise<void> {
+    requireRole(who, 'admin', 'deleting a cluster');
+    await this.deps.fleet.revokeCluster(name);
+    // Promotions judge the cluster on what it last said before it goes, so a failure it reported stands.
+    await this.deps.promotions.runDue();
+    await this.deps.fleet.deleteCluster(name);
   }
 
   getCluster(who: Principal, name: string): Promise<ClusterView> {
@@ -99,10 +118,54 @@ export class FleetApi {
     return this.deps.fleet.listApplications();
   }
 
-  // Promotions (viewer; create: promoter).
-  createPromotion(who: Principal, input: CreatePromotionInput): Promise<PromotionView> {
+  deleteApplication(who: Principal, name: string): Promise<void> {
+    requireRole(who, 'admin', 'deleting an application');
+    return this.deps.fleet.deleteApplication(name);
+  }
+
+  history(who: Principal, name: string) {
+    requireRole(who, 'viewer', "reading an application's history");
+    return this.deps.promotions.history(name);
+  }
+
+  private async commitOf(app: string, input: { commit?: string | undefined; ref?: string | undefined }): Promise<string> {
+    if (input.commit !== undefined) return input.commit;
+    const application = await this.deps.fleet.getApplication(app);
+    return resolveRef(application.repoUrl, input.ref!);
+  }
+
+  // Promotions (viewer; create and commands: promoter; force: admin).
+  async createPromotion(who: Principal, input: CreatePromotionInput): Promise<PromotionView> {
     requireRole(who, 'promoter', 'creating a promotion');
-    return this.deps.promotions.createPromotion({ ...input, actor: who.name });
+    if (input.force) requireRole(who, 'admin', 'forcing a promotion past its upstream stages');
+    const commit = await this.commitOf(input.app, input);
+    return this.deps.promotions.createPromotion({
+      app: input.app,
+      commit,
+      actor: who.name,
+      ...(input.ref !== undefined && input.commit === undefined ? { ref: input.ref } : {}),
+      ...(input.stage !== undefined ? { stage: input.stage } : {}),
+      ...(input.force !== undefined ? { force: input.force } : {}),
+    });
+  }
+
+  async preview(who: Principal, app: string, input: PreviewInput): Promise<PromotionPreview> {
+    requireRole(who, 'viewer', 'previewing a promotion');
+    return this.deps.promotions.preview(app, await this.commitOf(app, input), input.stage);
+  }
+
+  command(who: Principal, id: string, type: CommandType, input: CommandInput): Promise<PromotionView> {
+    requireRole(who, commandRoles[type], `${type} of a promotion`);
+    return this.deps.promotions.command(id, type, who.name, {
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+      ...(input.stage !== undefined ? { stage: input.stage } : {}),
+      ...(input.wave !== undefined ? { wave: input.wave } : {}),
+    });
+  }
+
+  rollbackStage(who: Principal, app: string, stage: string, commit?: string): Promise<PromotionView> {
+    requireRole(who, 'promoter', 'rolling a stage back');
+    return this.deps.promotions.rollbackStage(app, stage, who.name, commit);
   }
 
   getPromotion(who: Principal, id: string): Promise<PromotionView> {
@@ -110,8 +173,12 @@ export class FleetApi {
     return this.deps.promotions.getPromotion(id);
   }
 
-  listPromotions(who: Principal, app?: string): Promise<PromotionView[]> {
+  listPromotions(who: Principal, filter: { app?: string | undefined; limit?: number | undefined; before?: number | undefined } = {}) {
     requireRole(who, 'viewer', 'listing promotions');
-    return this.deps.promotions.listPromotions(app === undefined ? {} : { app });
+    return this.deps.promotions.listPromotions({
+      ...(filter.app !== undefined ? { app: filter.app } : {}),
+      ...(filter.limit !== undefined ? { limit: filter.limit } : {}),
+      ...(filter.before !== undefined ? { before: filter.before } : {}),
+    });
   }
 }

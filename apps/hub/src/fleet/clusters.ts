@@ -18,8 +18,12 @@ export interface AppStatusView {
   observedCommit: string;
   sync: SyncState;
   syncError: string;
+  /** The agent keeps retrying: a transient failure, counted only once the progress deadline passes. */
+  syncRetryable: boolean;
   health: HealthState;
   healthMessage: string;
+  /** Since when it has been Synced and Healthy at this generation and commit, without a relapse; undefined when not. */
+  healthySince?: Date | undefined;
   resources: StoredResourceStatus[];
   observedAt: Date | undefined;
 }
@@ -62,6 +66,8 @@ export function toStatusView(row: typeof clusterAppStatuses.$inferSelect): AppSt
     observedCommit: row.observedCommit,
     sync: row.sync as SyncState,
     syncError: row.syncError,
+    syncRetryable: row.syncRetryable,
+    healthySince: row.healthySince ?? undefined,
     health: row.health as HealthState,
     healthMessage: row.healthMessage,
     resources: row.resources,

@@ -1,12 +1,13 @@
 // Per-cluster desired state: which applications a cluster runs (selector match) at which commit (its latest promotion),
 // and the generation that grows whenever that content changes and never on a no-op.
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { AppTargetSchema, DesiredStateSchema, RenderParametersSchema, create } from '@flotilla/proto';
 import type { DesiredState } from '@flotilla/proto';
-import { matchesLabels, parseLabelSelector } from '@flotilla/kube-schema';
 import { FlotillaError } from '../errors/index.js';
-import { appReleases, applications, clusterAppStatuses, clusterApps, clusterStates, clusters } from '../store/index.js';
+import { appRevisions, applications, clusterAppStatuses, clusterApps, clusterStates, clusters, promotionEvents, stageReleases } from '../store/index.js';
+import { defaultPipeline, placeCluster } from '../rollout/pipeline/spec.js';
+import type { PipelineSpec } from '../rollout/pipeline/spec.js';
 import type { Database, Transaction } from '../store/index.js';
 import type { RenderEngineName } from './applications.js';
 import { renderEngineMessage } from './messages.js';
@@ -40,29 +41,52 @@ function contentHash(name: string, labels: Record<string, string>, apps: Desired
 async function loadDesiredApps(ex: Executor, clusterIds: string[]): Promise<Map<string, DesiredApp[]>> {
   const byCluster = new Map<string, DesiredApp[]>(clusterIds.map((id) => [id, []]));
   if (clusterIds.length === 0) return byCluster;
+  // What a cluster renders comes from the revision its pin was made with: editing an application moves no cluster.
   const rows = await ex
     .select({
       clusterId: clusterApps.clusterId,
       app: clusterApps.app,
       commit: clusterApps.commit,
       stage: clusterApps.stage,
-      repoUrl: applications.repoUrl,
-      path: applications.path,
-      defaultNamespace: applications.defaultNamespace,
-      renderEngine: applications.renderEngine,
+      repoUrl: appRevisions.repoUrl,
+      path: appRevisions.path,
+      defaultNamespace: appRevisions.defaultNamespace,
+      renderEngine: appRevisions.renderEngine,
     })
     .from(clusterApps)
-    .innerJoin(applications, eq(applications.name, clusterApps.app))
+    .innerJoin(appRevisions, and(eq(appRevisions.app, clusterApps.app), eq(appRevisions.revision, clusterApps.revision)))
     .where(inArray(clusterApps.clusterId, clusterIds))
     .orderBy(clusterApps.clusterId, clusterApps.app);
   for (const { clusterId, ...app } of rows) byCluster.get(clusterId)?.push(app);
   return byCluster;
 }
 
+/** The pipeline an application runs now: its stages, or one implicit stage from its clusterSelector. */
+export function pipelineOf(app: { pipeline: unknown; clusterSelector: string }): PipelineSpec {
+  return app.pipeline ? (app.pipeline as PipelineSpec) : defaultPipeline(app.clusterSelector);
+}
+
+/** The latest release of every stage of these applications (what joining clusters start at). */
+export async function latestReleases(ex: Executor, apps?: string[]): Promise<Map<string, { commit: string; revision: number; promotionId: string | null }>> {
+  const rows = await ex
+    .selectDistinctOn([stageReleases.app, stageReleases.stage], { app: stageReleases.app, stage: stageReleases.stage, commit: stageReleases.commit, revision: stageReleases.revision, promotionId: stageReleases.promotionId })
+    .from(stageReleases)
+    .where(apps ? inArray(stageReleases.app, apps) : undefined)
+    .orderBy(stageReleases.app, stageReleases.stage, desc(stageReleases.seq));
+  return new Map(rows.map((r) => [`${r.app}\u0000${r.stage}`, { commit: r.commit, revision: r.revision, promotionId: r.promotionId }]));
+}
+
+/** Appends an application's own event (not tied to one promotion). */
+export async function appendAppEvent(tx: Transaction, event: { app: string; type: string; reason: string; stage?: string; cluster?: string }, now: Date): Promise<void> {
+  await tx.insert(promotionEvents).values({ promotionId: null, app: event.app, stage: event.stage ?? '', cluster: event.cluster ?? '', at: now, type: event.type, reason: event.reason });
+}
+
 /**
- * Brings cluster_apps in line with the applications' selectors (adding an application a cluster now matches at the
- * application's current commit, removing one it no longer matches; pinned commits stay), then bumps the generation of
- * every cluster whose desired content changed. Returns the ids of those clusters, to notify once the caller commits.
+ * Brings cluster_apps in line with where each cluster sits in each application's pipeline, without ever moving a
+ * cluster to an unverified commit: a cluster that joins a stage (registers, gains labels, the stage widens) gets that
+ * stage's last succeeded commit, or nothing until one succeeds; a cluster already pinned keeps its pin; one that no
+ * longer sits in any stage loses the application (its agent prunes it). Each change is an event. Then bumps the
+ * generation of every cluster whose desired content changed and returns them, to notify once the caller commits.
  */
 export async function reconcileDesiredState(tx: Transaction, now: Date, clusterIds?: string[]): Promise<string[]> {
   // Locking the clusters' state rows first (in id order, so concurrent writers cannot deadlock) makes concurrent
@@ -75,37 +99,37 @@ export async function reconcileDesiredState(tx: Transaction, now: Date, clusterI
     .orderBy(clusters.id)
     .for('update', { of: clusterStates });
   if (live.length === 0) return [];
-  const apps = await tx
-    .select({ name: applications.name, selector: applications.clusterSelector, commit: appReleases.commit, stage: appReleases.stage, promotionId: appReleases.promotionId })
-    .from(applications)
-    .innerJoin(appReleases, eq(appReleases.app, applications.name));
-  const selectors = new Map(apps.map((a) => [a.name, parseLabelSelector(a.selector)]));
+  const apps = await tx.select({ name: applications.name, selector: applications.clusterSelector, pipeline: applications.pipeline }).from(applications);
+  const releases = await latestReleases(tx);
   const ids = live.map((c) => c.id);
-  const existing = await tx.select({ clusterId: clusterApps.clusterId, app: clusterApps.app }).from(clusterApps).where(inArray(clusterApps.clusterId, ids));
-  const held = new Set(existing.map((r) => `${r.clusterId}\u0000${r.app}`));
+  const existing = await tx.select({ clusterId: clusterApps.clusterId, app: clusterApps.app, stage: clusterApps.stage }).from(clusterApps).where(inArray(clusterApps.clusterId, ids));
+  const held = new Map(existing.map((r) => [`${r.clusterId}\u0000${r.app}`, r]));
 
   for (const cluster of live) {
-    const wanted = new Set<string>();
     for (const app of apps) {
-      const parsed = selectors.get(app.name);
-      // A selector is validated when stored; one that no longer parses selects nothing rather than everything.
-      if (parsed?.ok && matchesLabels(parsed.selector, cluster.labels)) wanted.add(app.name);
-    }
-    const toAdd = apps.filter((a) => wanted.has(a.name) && !held.has(`${cluster.id}\u0000${a.name}`));
-    if (toAdd.length > 0) {
-      await tx.insert(clusterApps).values(
-        toAdd.map((a) => ({ clusterId: cluster.id, app: a.name, commit: a.commit, stage: a.stage, promotionId: a.promotionId, updatedAt: now })),
-      ).onConflictDoNothing();
-    }
-    const toRemove = existing.filter((r) => r.clusterId === cluster.id && !wanted.has(r.app)).map((r) => r.app);
-    if (toRemove.length > 0) {
-      await tx.delete(clusterApps).where(and(eq(clusterApps.clusterId, cluster.id), inArray(clusterApps.app, toRemove)));
-      // The agent prunes the application; its last status would only mislead readers of the cluster.
-      await tx.delete(clusterAppStatuses).where(and(eq(clusterAppStatuses.clusterId, cluster.id), inArray(clusterAppStatuses.app, toRemove)));
+      const placed = placeCluster(pipelineOf({ pipeline: app.pipeline, clusterSelector: app.selector }), cluster.labels);
+      const pinned = held.get(`${cluster.id}\u0000${app.name}`);
+      if (placed && !pinned) {
+        const release = releases.get(`${app.name}\u0000${placed.stage.name}`);
+        if (!release) continue;
+        await tx
+          .insert(clusterApps)
+          .values({ clusterId: cluster.id, app: app.name, commit: release.commit, revision: release.revision, stage: placed.stage.name, promotionId: release.promotionId, updatedAt: now })
+          .onConflictDoNothing();
+        await appendAppEvent(tx, { app: app.name, stage: placed.stage.name, cluster: cluster.name, type: 'ClusterJoined', reason: `${cluster.name} joined stage ${placed.stage.name}: it gets the stage's last succeeded commit ${release.commit.slice(0, 7)}` }, now);
+      } else if (!placed && pinned) {
+        await tx.delete(clusterApps).where(and(eq(clusterApps.clusterId, cluster.id), eq(clusterApps.app, app.name)));
+        // The agent prunes the application; its last status would only mislead readers of the cluster.
+        await tx.delete(clusterAppStatuses).where(and(eq(clusterAppStatuses.clusterId, cluster.id), eq(clusterAppStatuses.app, app.name)));
+        await appendAppEvent(tx, { app: app.name, stage: pinned.stage, cluster: cluster.name, type: 'ClusterLeft', reason: `${cluster.name} is in no stage of ${app.name} any more: the application is removed from it` }, now);
+      }
     }
   }
+  return bumpGenerations(tx, live);
+}
 
-  const desired = await loadDesiredApps(tx, ids);
+async function bumpGenerations(tx: Transaction, live: { id: string; name: string; labels: Record<string, string>; hash: string }[]): Promise<string[]> {
+  const desired = await loadDesiredApps(tx, live.map((c) => c.id));
   const changed: string[] = [];
   for (const cluster of live) {
     const hash = contentHash(cluster.name, cluster.labels, desired.get(cluster.id) ?? []);
@@ -151,19 +175,22 @@ export function desiredStateMessage(view: DesiredStateView): DesiredState {
   });
 }
 
-/** Live clusters whose labels `selectorText` selects, by name. */
-export async function liveClustersSelectedBy(tx: Transaction, selectorText: string): Promise<{ id: string; name: string }[]> {
-  const parsed = parseLabelSelector(selectorText);
-  if (!parsed.ok) return [];
-  const live = await tx.select({ id: clusters.id, name: clusters.name, labels: clusters.labels }).from(clusters).where(isNull(clusters.revokedAt)).orderBy(clusters.name);
-  return live.filter((c) => matchesLabels(parsed.selector, c.labels)).map(({ id, name }) => ({ id, name }));
-}
-
 export interface PinnedCommit {
   app: string;
   commit: string;
+  revision: number;
   stage: string;
-  promotionId: string;
+  promotionId: string | null;
+}
+
+async function lockClusters(tx: Transaction, clusterIds: string[]) {
+  return tx
+    .select({ id: clusters.id, name: clusters.name, labels: clusters.labels, hash: clusterStates.desiredHash })
+    .from(clusters)
+    .innerJoin(clusterStates, eq(clusterStates.clusterId, clusters.id))
+    .where(inArray(clusters.id, clusterIds))
+    .orderBy(clusters.id)
+    .for('update', { of: clusterStates });
 }
 
 /**
@@ -172,17 +199,27 @@ export interface PinnedCommit {
  */
 export async function pinCommit(tx: Transaction, pin: PinnedCommit, clusterIds: string[], now: Date): Promise<{ generations: Map<string, number>; changed: string[] }> {
   if (clusterIds.length === 0) return { generations: new Map(), changed: [] };
+  const locked = await lockClusters(tx, clusterIds);
   await tx
     .insert(clusterApps)
     .values(clusterIds.map((clusterId) => ({ clusterId, ...pin, updatedAt: now })))
     .onConflictDoUpdate({
       target: [clusterApps.clusterId, clusterApps.app],
-      set: { commit: pin.commit, stage: pin.stage, promotionId: pin.promotionId, updatedAt: now },
+      set: { commit: pin.commit, revision: pin.revision, stage: pin.stage, promotionId: pin.promotionId, updatedAt: now },
     });
-  const changed = await reconcileDesiredState(tx, now, clusterIds);
+  const changed = await bumpGenerations(tx, locked);
   const rows = await tx
     .select({ clusterId: clusterStates.clusterId, generation: clusterStates.generation })
     .from(clusterStates)
     .where(inArray(clusterStates.clusterId, clusterIds));
   return { generations: new Map(rows.map((r) => [r.clusterId, r.generation])), changed };
+}
+
+/** Removes an application from these clusters' desired state (their agents prune it); returns the clusters to notify. */
+export async function unpinApp(tx: Transaction, app: string, clusterIds: string[]): Promise<string[]> {
+  if (clusterIds.length === 0) return [];
+  const locked = await lockClusters(tx, clusterIds);
+  await tx.delete(clusterApps).where(and(eq(clusterApps.app, app), inArray(clusterApps.clusterId, clusterIds)));
+  await tx.delete(clusterAppStatuses).where(and(eq(clusterAppStatuses.app, app), inArray(clusterAppStatuses.clusterId, clusterIds)));
+  return bumpGenerations(tx, locked);
 }

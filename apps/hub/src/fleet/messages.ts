@@ -57,6 +57,7 @@ export function appStatusView(status: AppStatus): AppStatusView {
     observedCommit: status.observedCommit,
     sync: syncStateOf(status.sync),
     syncError: status.syncError,
+    syncRetryable: status.syncRetryable,
     health: healthStateOf(status.health),
     healthMessage: status.healthMessage,
     resources: status.resources.map((r) => ({

@@ -1,7 +1,10 @@
 // The fleet service: applications, clusters, desired state and status ingest behind one object, with the rule that
 // gateways hear about a desired-state change only after the transaction that made it has committed.
 import type { DesiredState } from '@flotilla/proto';
-import { clusterStates } from '../store/index.js';
+import { eq } from 'drizzle-orm';
+import { labelsProblems } from '@flotilla/kube-schema';
+import { clusterStates, clusters } from '../store/index.js';
+import { reconcileDesiredState } from './desired-state.js';
 import type { Database, Transaction } from '../store/index.js';
 import { findApplication, listApplicationViews, removeApplication, upsertApplication } from './applications.js';
 import type { ApplicationInput, ApplicationView } from './applications.js';
@@ -47,6 +50,7 @@ export class Fleet {
   private stopFlushing: (() => void) | undefined;
   private sessionsReset: Promise<void> | undefined;
   private readonly revocationHooks: RevocationHook[] = [];
+  private readonly labelHooks: ((tx: Transaction) => Promise<void>)[] = [];
 
   constructor(options: FleetOptions) {
     this.db = options.db;
@@ -144,6 +148,8 @@ export class Fleet {
   /** Revokes a cluster's credentials (through auth) and closes its open streams at once. */
   async revokeCluster(name: string): Promise<ClusterView> {
     const cluster = await findClusterByName(this.db, name);
+    // What it reported before it goes is judged first: a failure it reported stands after the revocation.
+    await this.statuses.flush();
     const afterCommit: (() => Promise<void>)[] = [];
     if (!cluster.revoked) {
       await this.db.transaction(async (tx) => {
@@ -157,6 +163,35 @@ export class Fleet {
     this.notifier.publish([cluster.id], 'revoked');
     for (const after of afterCommit) await after();
     return findClusterById(this.db, cluster.id);
+  }
+
+  /**
+   * Replaces a cluster's labels. Where that moves it between stages it follows the documented policy: it gets its new
+   * stage's last succeeded commit (or keeps what it runs until one succeeds) and in-flight promotions re-plan.
+   */
+  async setClusterLabels(name: string, labels: Record<string, string>): Promise<ClusterView> {
+    const [problem] = labelsProblems(labels, 'labels');
+    if (problem) throw new FlotillaError('InvalidArgument', problem, { field: 'labels' });
+    const cluster = await findClusterByName(this.db, name);
+    if (cluster.revoked) throw new FlotillaError('FailedPrecondition', `cluster "${name}" is revoked`);
+    await this.transaction(async (tx, changed) => {
+      await tx.update(clusters).set({ labels }).where(eq(clusters.id, cluster.id));
+      for (const id of await reconcileDesiredState(tx, this.clock.now(), [cluster.id])) changed.add(id);
+      for (const hook of this.labelHooks) await hook(tx);
+    });
+    return findClusterById(this.db, cluster.id);
+  }
+
+  /** Deletes a cluster's record (revoke it first: its streams close, its promotions drop it). */
+  async deleteCluster(name: string): Promise<void> {
+    const cluster = await findClusterByName(this.db, name);
+    await this.db.delete(clusters).where(eq(clusters.id, cluster.id));
+    this.notifier.publish([cluster.id], 'revoked');
+  }
+
+  /** Runs inside a label change's transaction (rollout marks its promotions due). */
+  onClusterLabelsChanged(hook: (tx: Transaction) => Promise<void>): void {
+    this.labelHooks.push(hook);
   }
 
   /** Records a stream opening (with the agent's version) or closing. */

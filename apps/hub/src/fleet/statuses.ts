@@ -1,5 +1,6 @@
 // Status ingest: agents' reports are coalesced in memory (latest per cluster and application, never older in
-// generation) and written in one batch per flush, so a chatty fleet costs one transaction per interval, not per message.
+// generation, with the worst health seen and when it last became healthy) and written in one batch per flush, so a
+// chatty fleet costs one transaction per interval, not per message, and a brief Degraded between flushes is not lost.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { clusterAppStatuses, clusterApps, clusters } from '../store/index.js';
 import type { Database } from '../store/index.js';
@@ -15,8 +16,21 @@ export type FlushListener = (result: FlushResult) => Promise<void>;
 
 const key = (clusterId: string, app: string): string => `${clusterId}\u0000${app}`;
 
+const severity: Record<string, number> = { Healthy: 0, Suspended: 1, Progressing: 2, Missing: 3, Degraded: 4, Unknown: 5 };
+
+interface Buffered {
+  clusterId: string;
+  status: AppStatusView;
+  receivedAt: Date;
+  worst: { health: string; message: string };
+  /** The first report of the current healthy streak in this batch; null when the latest is not Synced and Healthy. */
+  healthyFrom: Date | null;
+  /** A relapse, or a new generation or commit, in this batch: the stored healthy-since time no longer holds. */
+  restarted: boolean;
+}
+
 export class StatusBuffer {
-  private statuses = new Map<string, { clusterId: string; status: AppStatusView; receivedAt: Date }>();
+  private statuses = new Map<string, Buffered>();
   private lastSeen = new Map<string, Date>();
   private running: Promise<FlushResult> = Promise.resolve({ apps: new Set(), statuses: 0 });
   private readonly listeners: FlushListener[] = [];
@@ -28,7 +42,18 @@ export class StatusBuffer {
     const held = this.statuses.get(k);
     // Reports can cross on the wire; an older generation never replaces a newer one.
     if (held && held.status.observedGeneration > status.observedGeneration) return;
-    this.statuses.set(k, { clusterId, status, receivedAt });
+    const same = held !== undefined && held.status.observedGeneration === status.observedGeneration && held.status.observedCommit === status.observedCommit;
+    const healthy = status.sync === 'Synced' && status.health === 'Healthy';
+    const restarted = (held !== undefined && (!same || held.restarted)) || !healthy;
+    const healthyFrom = !healthy ? null : same && held.healthyFrom ? held.healthyFrom : receivedAt;
+    const worst = same && (severity[held.worst.health] ?? 0) > (severity[status.health] ?? 0) ? held.worst : { health: status.health, message: status.healthMessage };
+    this.statuses.set(k, { clusterId, status, receivedAt, worst, healthyFrom, restarted });
+  }
+
+  /** Puts back a batch that failed to write, unless newer reports arrived meanwhile. */
+  private restore(item: Buffered): void {
+    const held = this.statuses.get(key(item.clusterId, item.status.app));
+    if (!held || held.status.observedGeneration < item.status.observedGeneration) this.statuses.set(key(item.clusterId, item.status.app), item);
   }
 
   touch(clusterId: string, at: Date): void {
@@ -65,7 +90,7 @@ export class StatusBuffer {
       await this.write(batch, seen);
     } catch (err) {
       // Put the batch back (unless newer reports arrived meanwhile) so the next flush retries it.
-      for (const item of batch) this.record(item.clusterId, item.status, item.receivedAt);
+      for (const item of batch) this.restore(item);
       for (const [id, at] of seen) if (!this.lastSeen.has(id)) this.lastSeen.set(id, at);
       throw err;
     }
@@ -74,21 +99,34 @@ export class StatusBuffer {
     return result;
   }
 
-  private async write(batch: { clusterId: string; status: AppStatusView; receivedAt: Date }[], seen: [string, Date][]): Promise<void> {
+  private async write(batch: Buffered[], seen: [string, Date][]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (batch.length > 0) {
+      // Rows whose healthy streak goes on carry the stored healthy-since time forward; the others restart it.
+      for (const restarted of [true, false]) {
+        const rows = batch.filter((b) => b.restarted === restarted);
+        if (rows.length === 0) continue;
+        const healthySince = restarted
+          ? sql`excluded.healthy_since`
+          : sql`case when excluded.healthy_since is null then null
+                     when ${clusterAppStatuses.observedGeneration} = excluded.observed_generation and ${clusterAppStatuses.observedCommit} = excluded.observed_commit
+                       then coalesce(${clusterAppStatuses.healthySince}, excluded.healthy_since)
+                     else excluded.healthy_since end`;
         await tx
           .insert(clusterAppStatuses)
           .values(
-            batch.map(({ clusterId, status, receivedAt }) => ({
+            rows.map(({ clusterId, status, receivedAt, worst, healthyFrom }) => ({
               clusterId,
               app: status.app,
               observedGeneration: status.observedGeneration,
               observedCommit: status.observedCommit,
               sync: status.sync,
               syncError: status.syncError,
+              syncRetryable: status.syncRetryable,
               health: status.health,
               healthMessage: status.healthMessage,
+              healthySince: healthyFrom,
+              worstHealth: worst.health,
+              worstMessage: worst.message,
               resources: status.resources,
               observedAt: status.observedAt ?? null,
               receivedAt,
@@ -97,12 +135,16 @@ export class StatusBuffer {
           .onConflictDoUpdate({
             target: [clusterAppStatuses.clusterId, clusterAppStatuses.app],
             set: {
+              healthySince,
               observedGeneration: sql`excluded.observed_generation`,
               observedCommit: sql`excluded.observed_commit`,
               sync: sql`excluded.sync`,
               syncError: sql`excluded.sync_error`,
+              syncRetryable: sql`excluded.sync_retryable`,
               health: sql`excluded.health`,
               healthMessage: sql`excluded.health_message`,
+              worstHealth: sql`excluded.worst_health`,
+              worstMessage: sql`excluded.worst_message`,
               resources: sql`excluded.resources`,
               observedAt: sql`excluded.observed_at`,
               receivedAt: sql`excluded.received_at`,

@@ -133,7 +133,7 @@ export function addFleetService(server: grpc.Server, api: FleetApi, logger: Logg
     }),
     listPromotions: unary('ListPromotions', async (who, request) => {
       const { app } = parseInput(listPromotionsInput, { app: given(request.app) });
-      return create(ListPromotionsResponseSchema, { promotions: (await api.listPromotions(who, app)).map(promotionMessage) });
+      return create(ListPromotionsResponseSchema, { promotions: (await api.listPromotions(who, { app })).promotions.map(promotionMessage) });
     }),
   });
 }

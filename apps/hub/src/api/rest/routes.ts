@@ -6,8 +6,13 @@ import type { Principal } from '../../auth/index.js';
 import {
   applicationBody,
   applicationParams,
+  clusterLabelsInput,
+  commandInput,
   createApiTokenInput,
   createPromotionInput,
+  previewInput,
+  stageParams,
+  stageRollbackInput,
   createRegistrationTokenInput,
   idParams,
   listClustersInput,
@@ -63,8 +68,15 @@ export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
   }));
 
   app.get('/api/v1/clusters', { schema: { ...tags('clusters'), summary: 'List clusters, optionally by label selector', querystring: listClustersInput } }, async (request) => ({
-    clusters: await api.listClusters(who(request), request.query.labelSelector),
+    clusters: await api.listClusters(who(request), request.query.labelSelector, request.query.includeRevoked === 'true'),
   }));
+  app.put('/api/v1/clusters/:name/labels', { schema: { ...tags('clusters'), summary: "Replace a cluster's labels (admin); it moves only to its new stage's last succeeded commit", params: nameParams, body: clusterLabelsInput } }, async (request) => ({
+    cluster: await api.setClusterLabels(who(request), request.params.name, request.body.labels),
+  }));
+  app.delete('/api/v1/clusters/:name', { schema: { ...tags('clusters'), summary: 'Revoke and delete a cluster (admin)', params: nameParams } }, async (request, reply) => {
+    await api.deleteCluster(who(request), request.params.name);
+    return reply.code(204).send();
+  });
   app.get('/api/v1/clusters/:name', { schema: { ...tags('clusters'), summary: 'Get a cluster with its per-application status', params: nameParams } }, async (request) => ({
     cluster: await api.getCluster(who(request), request.params.name),
   }));
@@ -81,16 +93,35 @@ export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
   app.get('/api/v1/applications/:name', { schema: { ...tags('applications'), summary: 'Get an application', params: nameParams } }, async (request) => ({
     application: await api.getApplication(who(request), request.params.name),
   }));
+  app.delete('/api/v1/applications/:name', { schema: { ...tags('applications'), summary: 'Delete an application; its clusters prune it (admin)', params: applicationParams } }, async (request, reply) => {
+    await api.deleteApplication(who(request), request.params.name);
+    return reply.code(204).send();
+  });
+  app.get('/api/v1/applications/:name/history', { schema: { ...tags('applications'), summary: 'Each stage\'s releases, newest first', params: applicationParams } }, async (request) => ({
+    stages: await api.history(who(request), request.params.name),
+  }));
+  app.post('/api/v1/applications/:name/preview', { schema: { ...tags('promotions'), summary: 'Preview a promotion: clusters per wave, order, gates, shortest time', params: applicationParams, body: previewInput } }, async (request) => ({
+    preview: await api.preview(who(request), request.params.name, request.body),
+  }));
+  app.post('/api/v1/applications/:name/stages/:stage/rollback', { schema: { ...tags('promotions'), summary: 'Promote a stage back to a commit it succeeded with before (promoter)', params: stageParams, body: stageRollbackInput } }, async (request, reply) =>
+    reply.code(201).send({ promotion: await api.rollbackStage(who(request), request.params.name, request.params.stage, request.body.commit) }),
+  );
 
   app.post('/api/v1/promotions', { schema: { ...tags('promotions'), summary: 'Promote a commit of an application (promoter)', body: createPromotionInput } }, async (request, reply) =>
     reply.code(201).send({ promotion: await api.createPromotion(who(request), request.body) }),
   );
   app.get('/api/v1/promotions', { schema: { ...tags('promotions'), summary: 'List promotions, newest first', querystring: listPromotionsInput } }, async (request) => ({
-    promotions: await api.listPromotions(who(request), request.query.app),
+    ...(await api.listPromotions(who(request), request.query)),
   }));
   app.get('/api/v1/promotions/:id', { schema: { ...tags('promotions'), summary: 'Get a promotion with its per-cluster progress', params: idParams } }, async (request) => ({
     promotion: await api.getPromotion(who(request), request.params.id),
   }));
+
+  for (const type of ['approve', 'reject', 'pause', 'resume', 'abort', 'rollback'] as const) {
+    app.post(`/api/v1/promotions/:id/${type}`, { schema: { ...tags('promotions'), summary: `${type[0]!.toUpperCase()}${type.slice(1)} a promotion (promoter)`, params: idParams, body: commandInput.optional() } }, async (request) => ({
+      promotion: await api.command(who(request), request.params.id, type, request.body ?? {}),
+    }));
+  }
 
   app.get('/api/v1/ca', { schema: { tags: ['TLS'], summary: "The hub's CA certificate (PEM), public", response: { 200: z.string() } } }, async (_request, reply) =>
     reply.type('application/x-pem-file').send(api.caCertificate()),
