@@ -177,8 +177,11 @@ describe('REST API', () => {
         'POST /api/v1/registration-tokens', 'GET /api/v1/registration-tokens', 'DELETE /api/v1/registration-tokens/{id}',
         'POST /api/v1/tokens', 'GET /api/v1/tokens', 'DELETE /api/v1/tokens/{id}',
         'GET /api/v1/clusters', 'GET /api/v1/clusters/{name}', 'POST /api/v1/clusters/{name}/revoke',
-        'PUT /api/v1/applications/{name}', 'GET /api/v1/applications', 'GET /api/v1/applications/{name}',
+        'PUT /api/v1/clusters/{name}/labels', 'DELETE /api/v1/clusters/{name}',
+        'PUT /api/v1/applications/{name}', 'GET /api/v1/applications', 'GET /api/v1/applications/{name}', 'DELETE /api/v1/applications/{name}',
+        'GET /api/v1/applications/{name}/history', 'POST /api/v1/applications/{name}/preview', 'POST /api/v1/applications/{name}/stages/{stage}/rollback',
         'POST /api/v1/promotions', 'GET /api/v1/promotions', 'GET /api/v1/promotions/{id}',
+        ...['approve', 'reject', 'pause', 'resume', 'abort', 'rollback'].map((c) => `POST /api/v1/promotions/{id}/${c}`),
         'GET /api/v1/ca', 'GET /healthz', 'GET /readyz', 'GET /metrics',
       ].sort(),
     );

@@ -25,6 +25,7 @@ import {
   eventsOf,
   loadPromotion,
   markDue,
+  nextWakeAt,
   observeClusters,
   pendingCommands,
   releaseHistory,
@@ -57,7 +58,7 @@ export interface RolloutOptions {
   db: Database;
   fleet: Fleet;
   logger?: DriverLogger;
-  /** How often the scheduler looks for due promotions and expired timers; default 1000 ms. */
+  /** A step that failed is retried after this long; the wake-up timer is re-armed at least every 60 of them. Default 1000 ms. */
   tickMs?: number;
 }
 
@@ -70,7 +71,7 @@ export class Rollout {
   private readonly fleet: Fleet;
   private readonly log: DriverLogger;
   private readonly tickMs: number;
-  private stopTicking: (() => void) | undefined;
+  private cancelWake: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private driving = false;
@@ -101,14 +102,13 @@ export class Rollout {
   /** Starts driving: this process steps due promotions (the leader, or the only hub on PGlite). */
   startDriving(): void {
     this.driving = true;
-    this.stopTicking ??= this.every(() => this.kick());
     this.kick();
   }
 
   async stopDriving(): Promise<void> {
     this.driving = false;
-    this.stopTicking?.();
-    this.stopTicking = undefined;
+    this.cancelWake?.();
+    this.cancelWake = undefined;
     await this.running;
   }
 
@@ -116,21 +116,15 @@ export class Rollout {
     return this.driving;
   }
 
-  private every(fn: () => void): () => void {
-    let cancel = () => undefined as void;
-    let stopped = false;
-    const arm = () => {
-      cancel = this.fleet.clock.after(this.tickMs, () => {
-        if (stopped) return;
-        arm();
-        fn();
-      });
-    };
-    arm();
-    return () => {
-      stopped = true;
-      cancel();
-    };
+  /** Arms one timer for the earliest stored wake-up, so a promotion waiting on a bake or deadline is stepped on time. */
+  private async armWake(): Promise<void> {
+    this.cancelWake?.();
+    this.cancelWake = undefined;
+    if (!this.driving) return;
+    const next = await nextWakeAt(this.db);
+    if (next === undefined || !this.driving) return;
+    const delay = Math.max(0, next.getTime() - this.fleet.clock.now().getTime());
+    this.cancelWake = this.fleet.clock.after(Math.min(delay, this.tickMs * 60) + 1, () => this.kick());
   }
 
   /** Runs the due promotions soon; calls while a run is going collapse into one more run. */
@@ -144,6 +138,7 @@ export class Rollout {
       do {
         this.again = false;
         await this.runDue();
+        if (!this.again) await this.armWake().catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'cannot read the next wake-up'));
       } while (this.again && this.driving);
     })().finally(() => (this.running = undefined));
   }

@@ -163,3 +163,12 @@ export async function eventsAfter(ex: Executor, afterSeq: number, filter: { app?
 export async function releaseHistory(ex: Executor, app: string) {
   return ex.select().from(stageReleases).where(eq(stageReleases.app, app)).orderBy(desc(stageReleases.seq));
 }
+
+/** The earliest wake-up of an in-flight promotion, if any. */
+export async function nextWakeAt(ex: Executor): Promise<Date | undefined> {
+  const [row] = await ex
+    .select({ at: sql<Date | string | null>`min(${promotions.wakeAt})` })
+    .from(promotions)
+    .where(and(inArray(promotions.state, [...inFlightStates]), sql`${promotions.wakeAt} is not null`));
+  return row?.at ? new Date(row.at) : undefined;
+}

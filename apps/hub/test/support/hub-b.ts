@@ -44,6 +44,7 @@ export async function startHubB(store: Store): Promise<HubB> {
   const auth = createAuth({ db: store, now: () => clock.now() });
   const fleet = createFleet({ db: store, auth, clock });
   const rollout = createRollout({ db: store, fleet });
+  rollout.startDriving();
   const gateway = createAgentGateway({ fleet, auth, pingIntervalMs: PING_INTERVAL_MS });
   const server = new grpc.Server();
   gateway.addTo(server);
@@ -66,6 +67,7 @@ export async function startHubB(store: Store): Promise<HubB> {
       return client;
     },
     async cleanup() {
+      await rollout.stopDriving();
       await gateway.close();
       for (const client of clients) client.close();
       server.forceShutdown();
