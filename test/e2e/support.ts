@@ -100,7 +100,7 @@ export async function startFleet(hubOptions: HubOptions): Promise<Fleet> {
 }
 
 /** Polls the hub's REST API (another component's state, with no event to await) until `check` holds. */
-export async function eventually<T>(description: string, read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+export async function eventually<T>(description: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   let last: T | undefined;
   try {
     return await waitFor(
@@ -108,7 +108,7 @@ export async function eventually<T>(description: string, read: () => Promise<T>,
         last = await read();
         return check(last) ? last : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 50, description },
+      { timeoutMs, intervalMs: 50, description },
     );
   } catch (err) {
     throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify(last)}`);

@@ -195,13 +195,16 @@ export class Reconciler {
 
   private async syncOne(target: AppTargetSpec, runtime: AppRuntime, generation: bigint, changed: boolean): Promise<void> {
     const log = this.options.log.child({ app: target.app, commit: target.commit });
+    // The health of what ran before says nothing of a new commit: until it is observed, it is Progressing. Carrying the
+    // old Healthy over would let the hub start a bake on objects that were never looked at.
+    const fresh: HealthResult = { status: 'Progressing', message: 'applying: the health of this commit is not observed yet' };
     if (changed && runtime.status?.sync !== 'Failed') {
-      this.setStatus(runtime, target, generation, 'OutOfSync', '', runtime.status?.health ?? { status: 'Unknown', message: 'not yet observed' }, runtime.status?.resources ?? []);
+      this.setStatus(runtime, target, generation, 'OutOfSync', '', fresh, []);
     }
     runtime.attemptedKey = targetKey(target);
     const error = await this.apply(target);
     runtime.lastSyncAt = this.options.clock.now().getTime();
-    const previous = runtime.status;
+    const previous = changed ? { health: fresh, resources: [] } : runtime.status;
     if (error === undefined) {
       if (runtime.failures > 0 || changed) log.info('synced');
       runtime.appliedKey = targetKey(target);
