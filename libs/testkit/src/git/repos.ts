@@ -1,5 +1,5 @@
 // Builds bare repositories and commits to them with the real git CLI, with a fixed identity and clock so shas are reproducible.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isolatedGitEnv, runGit } from './run-git.js';
 
@@ -21,6 +21,9 @@ function fileInWorkTree(workTree: string, file: string): string {
   }
   return path.join(workTree, normalized);
 }
+
+/** A file's new content: text, null to delete it, or a symbolic link to `symlink` (stored by git as mode 120000). */
+export type FileChange = string | null | { symlink: string };
 
 export class RepoStore {
   private readonly commitCounts = new Map<string, number>();
@@ -53,14 +56,14 @@ export class RepoStore {
   }
 
   /** Commits run one at a time per repository: each one's date depends on how many came before. */
-  commit(name: string, files: Record<string, string | null>, message = 'update'): Promise<string> {
+  commit(name: string, files: Record<string, FileChange>, message = 'update'): Promise<string> {
     const previous = this.queues.get(name) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.commitNow(name, files, message));
     this.queues.set(name, next);
     return next;
   }
 
-  private async commitNow(name: string, files: Record<string, string | null>, message: string): Promise<string> {
+  private async commitNow(name: string, files: Record<string, FileChange>, message: string): Promise<string> {
     const count = this.commitCounts.get(name);
     if (count === undefined) throw new Error(`repository ${name} does not exist: call createRepo first`);
     const workTree = path.join(this.workDir, name);
@@ -68,6 +71,10 @@ export class RepoStore {
     for (const [target, content] of targets) {
       if (content === null) {
         await rm(target, { force: true });
+      } else if (typeof content === 'object') {
+        await rm(target, { force: true, recursive: true });
+        await mkdir(path.dirname(target), { recursive: true });
+        await symlink(content.symlink, target);
       } else {
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, content);

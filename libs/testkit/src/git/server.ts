@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serveWithHttpBackend } from './http-backend.js';
 import { RepoStore } from './repos.js';
+import type { FileChange } from './repos.js';
 import { isolatedGitEnv, runGit } from './run-git.js';
 
 export interface GitServerOptions {
@@ -25,8 +26,11 @@ export interface GitServer {
   repoUrl(name: string): string;
   /** Creates an empty bare repository whose default branch is main. */
   createRepo(name: string): Promise<void>;
-  /** Writes (string) or deletes (null) files on main and commits; returns the 40-hex commit sha, reproducible across runs. */
-  commit(name: string, files: Record<string, string | null>, message?: string): Promise<string>;
+  /**
+   * Writes (string), deletes (null) or links (`{ symlink: target }`) files on main and commits; returns the 40-hex
+   * commit sha, reproducible across runs.
+   */
+  commit(name: string, files: Record<string, FileChange>, message?: string): Promise<string>;
   /** Stops the server and any running backend and removes every repository from disk. */
   close(): Promise<void>;
 }
