@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { BackoffPolicy, Clock } from './clock.js';
 import { defaultBackoff, systemClock } from './clock.js';
-import type { GitCredential, Guard, KustomizeBinaryConfig } from './config/index.js';
+import type { GitCredential, Guard, KustomizeBinaryConfig, SourceSettings } from './config/index.js';
 import { AgentError } from './errors.js';
 import { KubeClient } from './kube/index.js';
 import { startProbes } from './probes/index.js';
@@ -51,8 +51,10 @@ export interface AgentOptions {
   kustomize?: KustomizeBinaryConfig;
   /** Credentials for private repositories, matched by URL prefix. */
   gitCredentials?: readonly GitCredential[];
-  /** Git cache directory; default `<stateDir>/git`, or a temporary directory in cluster. */
+  /** Git cache directory; default `source.cacheDir`, else `<stateDir>/git`, else a temporary directory. */
   cacheDir?: string;
+  /** Fetch, read and render limits, the git cache and the remote sources an external kustomize may fetch. */
+  source?: Partial<SourceSettings>;
   /** Serve /healthz and /readyz on this port (0: any free port); omitted: no probe server. */
   healthPort?: number;
   healthHost?: string;
@@ -124,8 +126,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const kube = KubeClient.from(options.kubeconfig);
   const store: StateStore = options.stateNamespace !== undefined ? new KubeStateStore(kube, options.stateNamespace) : new FileStateStore(options.stateDir!);
   const state = await store.loadState();
-  const cacheDir = options.cacheDir ?? (options.stateDir !== undefined ? path.join(options.stateDir, 'git') : path.join(os.tmpdir(), `flotilla-agent-${options.clusterName}-git`));
-  const source = new Source({ cacheDir, credentials: options.gitCredentials ?? [] });
+  const cacheDir = options.cacheDir ?? options.source?.cacheDir ?? (options.stateDir !== undefined ? path.join(options.stateDir, 'git') : path.join(os.tmpdir(), `flotilla-agent-${options.clusterName}-git`));
+  const source = new Source({
+    cacheDir,
+    credentials: options.gitCredentials ?? [],
+    limits: options.source?.limits ?? {},
+    render: options.source?.render ?? {},
+    kustomizeAllowRemote: options.source?.kustomizeAllowRemote ?? [],
+  });
   const listeners = new Set<(statuses: AppStatusValue[]) => void>();
 
   // The reporter, reconciler and session refer to each other only through callbacks that run after all three exist.

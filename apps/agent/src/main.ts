@@ -5,6 +5,7 @@ import { startAgent } from './agent.js';
 import { loadConfig, parseGitCredentials } from './config/index.js';
 import type { AgentConfig } from './config/index.js';
 import { AgentError, errorMessage } from './errors.js';
+import { runManifests } from './manifests/cli.js';
 
 async function readConfigFile(file: string, variable: string): Promise<string> {
   try {
@@ -15,6 +16,7 @@ async function readConfigFile(file: string, variable: string): Promise<string> {
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'manifests') return runManifests(process.argv.slice(3), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   let config: AgentConfig;
   const log = pino({ name: 'flotilla-agent', level: process.env['FLOTILLA_LOG_LEVEL'] ?? 'info', redact: ['credential', 'bootstrapToken', '*.credential', '*.password'] });
   try {
@@ -44,6 +46,8 @@ async function main(): Promise<number> {
       gitCredentials,
       ...(config.kustomize !== undefined ? { kustomize: config.kustomize } : {}),
       ...(config.healthPort !== undefined ? { healthPort: config.healthPort } : {}),
+      healthHost: config.healthHost,
+      source: config.source,
       logger: log,
     });
   } catch (error) {

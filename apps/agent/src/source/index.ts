@@ -30,6 +30,8 @@ export interface SourceOptions {
   limits?: Partial<SourceLimits>;
   /** Time, memory and output limits of the render worker. */
   render?: Partial<RenderBudget>;
+  /** Remote sources (URL prefixes) the external kustomize may fetch; all others are refused before it runs. */
+  kustomizeAllowRemote?: readonly string[];
 }
 
 /** The shape libs/render reads: POSIX paths relative to the repository root. */
@@ -159,7 +161,8 @@ export class Source {
   /** Fetches, opens and renders one application off the main thread. Throws AgentError naming what failed. */
   async render(url: string, commit: string, appPath: string, engine: RenderEngine, params: RenderParams): Promise<Rendered> {
     const checkout = await this.checkout(url, commit, appPath);
-    return renderInWorker(checkout, engine, params, this.options.render);
+    const withGrants: RenderEngine = engine.engine === 'kustomize-binary' ? { ...engine, allowRemote: this.options.kustomizeAllowRemote ?? [] } : engine;
+    return renderInWorker(checkout, withGrants, params, this.options.render);
   }
 
   /** Every file of the commit in memory (tests and tools; the agent renders from a checkout instead). */
