@@ -34,6 +34,8 @@ export interface SourceSettings {
   render: Partial<RenderBudget>;
   /** Remote sources (URL prefixes) the external kustomize may fetch: bases, helm chart repositories. */
   kustomizeAllowRemote: readonly string[];
+  /** YAML naming trusted keys and the applications that must be signed by them (see source/signatures.ts). */
+  signaturePolicyFile?: string;
 }
 
 export interface AgentConfig {
@@ -81,6 +83,7 @@ const settings = {
   'render-timeout-seconds': 'FLOTILLA_RENDER_TIMEOUT_SECONDS',
   'render-memory-mb': 'FLOTILLA_RENDER_MEMORY_MB',
   'kustomize-allow-remote': 'FLOTILLA_KUSTOMIZE_ALLOW_REMOTE',
+  'commit-signatures-file': 'FLOTILLA_COMMIT_SIGNATURES_FILE',
   kubeconfig: 'KUBECONFIG',
   'git-credentials-file': 'FLOTILLA_GIT_CREDENTIALS_FILE',
   'kustomize-command': 'FLOTILLA_KUSTOMIZE_COMMAND',
@@ -183,8 +186,10 @@ function parseSourceSettings(get: (setting: Setting) => string | undefined): Sou
     return value === undefined ? undefined : value * 1000;
   };
   const cacheDir = get('git-cache-dir');
+  const signaturePolicyFile = get('commit-signatures-file');
   return {
     ...(cacheDir !== undefined ? { cacheDir } : {}),
+    ...(signaturePolicyFile !== undefined ? { signaturePolicyFile } : {}),
     limits: defined({
       maxFetchBytes: parseQuantity(get('git-max-fetch-bytes'), 'git-max-fetch-bytes'),
       maxFetchMs: seconds('git-fetch-timeout-seconds'),

@@ -224,7 +224,7 @@ export class Reconciler {
         stage: target.parameters.stage,
         app: target.app,
       };
-      objects = toKubeObjects((await this.options.source.render(target.repoUrl, target.commit, target.path, choice.engine, params)).objects);
+      objects = toKubeObjects((await this.options.source.render(target, choice.engine, params)).objects);
     } catch (error) {
       return isRenderError(error) ? `render failed: ${error.message}` : errorMessage(error);
     }

@@ -17,11 +17,15 @@ import type { Checkout } from './checkout.js';
 import { FetchMeter, boundedHttp } from './http.js';
 import { defaultSourceLimits } from './limits.js';
 import type { SourceLimits } from './limits.js';
+import { emptySignaturePolicy, trustedKeysFor, verifyCommitSignature } from './signatures.js';
+import type { SignaturePolicy } from './signatures.js';
 
 export type { BlobReader, Checkout } from './checkout.js';
 export { normalizeAppPath, resolveLinkTarget } from './app-path.js';
 export { SourceLimitError, defaultSourceLimits } from './limits.js';
 export type { SourceLimits } from './limits.js';
+export { emptySignaturePolicy, parseSignaturePolicy, splitSignature, trustedKeysFor, verifyCommitSignature } from './signatures.js';
+export type { SignaturePolicy, TrustedKey } from './signatures.js';
 
 export interface SourceOptions {
   /** Where repositories are cached, one bare repository per URL. */
@@ -32,6 +36,16 @@ export interface SourceOptions {
   render?: Partial<RenderBudget>;
   /** Remote sources (URL prefixes) the external kustomize may fetch; all others are refused before it runs. */
   kustomizeAllowRemote?: readonly string[];
+  /** Which applications run only commits signed by trusted keys (default: none). */
+  signatures?: SignaturePolicy;
+}
+
+/** What the source needs of one application's target. */
+export interface AppSource {
+  app: string;
+  repoUrl: string;
+  commit: string;
+  path: string;
 }
 
 /** The shape libs/render reads: POSIX paths relative to the repository root. */
@@ -158,9 +172,27 @@ export class Source {
     return openCheckout({ gitdir, cache: this.cacheOf(gitdir) }, commit, appPath, this.limits);
   }
 
-  /** Fetches, opens and renders one application off the main thread. Throws AgentError naming what failed. */
-  async render(url: string, commit: string, appPath: string, engine: RenderEngine, params: RenderParams): Promise<Rendered> {
-    const checkout = await this.checkout(url, commit, appPath);
+  /**
+   * Refuses a commit the application's signature policy does not accept (unsigned, untrusted key, bad signature);
+   * returns the name of the key that signed it, or undefined when the application needs no signature.
+   */
+  async verify(target: AppSource): Promise<string | undefined> {
+    const keys = trustedKeysFor(this.options.signatures ?? emptySignaturePolicy, target.app);
+    if (keys === undefined) return undefined;
+    const gitdir = await this.ensureCommit(target.repoUrl, target.commit);
+    const { object, type } = await git.readObject({ fs, gitdir, oid: target.commit, format: 'content', cache: this.cacheOf(gitdir) });
+    if (type !== 'commit' || !(object instanceof Uint8Array)) throw new AgentError('InvalidArgument', `${target.commit} is a ${type}, not a commit`);
+    return verifyCommitSignature(target.app, target.commit, object, keys);
+  }
+
+  /**
+   * Fetches, verifies (signature policy), opens and renders one application off the main thread. Nothing of a commit
+   * that fails its policy is read. Throws AgentError naming what failed.
+   */
+  async render(target: AppSource, engine: RenderEngine, params: RenderParams): Promise<Rendered> {
+    normalizeAppPath(target.path);
+    await this.verify(target);
+    const checkout = await this.checkout(target.repoUrl, target.commit, target.path);
     const withGrants: RenderEngine = engine.engine === 'kustomize-binary' ? { ...engine, allowRemote: this.options.kustomizeAllowRemote ?? [] } : engine;
     return renderInWorker(checkout, withGrants, params, this.options.render);
   }

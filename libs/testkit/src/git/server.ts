@@ -10,6 +10,7 @@ import path from 'node:path';
 import { serveWithHttpBackend } from './http-backend.js';
 import { RepoStore } from './repos.js';
 import type { FileChange } from './repos.js';
+import type { CommitSigner } from './signing.js';
 import { isolatedGitEnv, runGit } from './run-git.js';
 
 export interface GitServerOptions {
@@ -28,9 +29,9 @@ export interface GitServer {
   createRepo(name: string): Promise<void>;
   /**
    * Writes (string), deletes (null) or links (`{ symlink: target }`) files on main and commits; returns the 40-hex
-   * commit sha, reproducible across runs.
+   * commit sha, reproducible across runs (unsigned; with `signer`, signed by real git with that key).
    */
-  commit(name: string, files: Record<string, FileChange>, message?: string): Promise<string>;
+  commit(name: string, files: Record<string, FileChange>, message?: string, signer?: CommitSigner): Promise<string>;
   /** Stops the server and any running backend and removes every repository from disk. */
   close(): Promise<void>;
 }
@@ -101,7 +102,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     dir: root,
     repoUrl: (name) => `${url}/${name}.git`,
     createRepo: (name) => repos.create(name),
-    commit: (name, files, message) => repos.commit(name, files, message),
+    commit: (name, files, message, signer) => repos.commit(name, files, message, signer),
     close: () => {
       closed ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
