@@ -40,6 +40,7 @@ const ENV_CONTRACT = [
   'FLOTILLA_RENDER_MEMORY_MB',
   'FLOTILLA_KUSTOMIZE_COMMAND',
   'FLOTILLA_KUSTOMIZE_ENABLE_HELM',
+  'FLOTILLA_COMMIT_SIGNATURES_FILE',
   'FLOTILLA_KUSTOMIZE_ALLOW_REMOTE',
 ];
 
@@ -155,6 +156,7 @@ describe.each(['default', 'cluster'] as const)('flotilla-agent chart, rendering 
       FLOTILLA_KUSTOMIZE_COMMAND: Boolean(kustomizeCommand),
       FLOTILLA_KUSTOMIZE_ENABLE_HELM: enableHelm,
       FLOTILLA_KUSTOMIZE_ALLOW_REMOTE: allowRemote.length > 0,
+      FLOTILLA_COMMIT_SIGNATURES_FILE: Object.keys(r.values['commitSignatures']?.apps ?? {}).length > 0,
     };
     expect(names).toEqual(ENV_CONTRACT.filter((n) => optional[n] ?? true));
     const get = (n: string): Obj => env.find((e) => e['name'] === n) ?? {};

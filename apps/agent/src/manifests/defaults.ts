@@ -28,6 +28,7 @@ export const defaultValues = {
   image: { repository: 'flotilla/agent', tag: '', pullPolicy: 'IfNotPresent' },
   imagePullSecrets: [],
   render: { kustomizeCommand: '', enableHelm: false, allowRemote: [], memoryMb: 256, timeoutSeconds: 60, maxFileBytes: '8Mi', maxAppBytes: '64Mi' },
+  commitSignatures: { keys: {}, apps: {} },
   git: { maxFetchBytes: '256Mi', fetchTimeoutSeconds: 120, maxObjects: 200000, maxObjectBytes: '64Mi' },
   healthPort: 8081,
   healthHost: '0.0.0.0',

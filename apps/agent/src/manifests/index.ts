@@ -184,6 +184,28 @@ function hubCa(v: View, r: Release): Doc[] {
   ];
 }
 
+/** Go's json.Marshal, as sprig's toJson prints: map keys sorted, <, > and & escaped. */
+function goJson(value: unknown): string {
+  const sorted = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(sorted) : isObj(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted(x[k])])) : x;
+  return JSON.stringify(sorted(value)).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function commitSignatures(v: View, r: Release): Doc[] {
+  if (!v.truthy('commitSignatures.apps')) return [];
+  return [
+    {
+      source: 'configmap-commit-signatures.yaml',
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${fullname(v, r)}-commit-signatures`, namespace: r.namespace, labels: labels(v, r) },
+        data: { 'commit-signatures.yaml': goJson(v.get('commitSignatures')) },
+      },
+    },
+  ];
+}
+
 const subject = (v: View, r: Release) => [{ kind: 'ServiceAccount', name: serviceAccountName(v, r), namespace: r.namespace }];
 
 function rbacCluster(v: View, r: Release): Doc[] {
@@ -261,6 +283,7 @@ function deployment(v: View, r: Release): Doc[] {
     env('FLOTILLA_RENDER_MEMORY_MB', v.str('render.memoryMb')),
     ...(v.truthy('render.kustomizeCommand') ? [env('FLOTILLA_KUSTOMIZE_COMMAND', v.str('render.kustomizeCommand'))] : []),
     ...(v.truthy('render.enableHelm') ? [env('FLOTILLA_KUSTOMIZE_ENABLE_HELM', 'true')] : []),
+    ...(v.truthy('commitSignatures.apps') ? [env('FLOTILLA_COMMIT_SIGNATURES_FILE', '/etc/flotilla/commit-signatures/commit-signatures.yaml')] : []),
     ...(v.truthy('render.allowRemote') ? [env('FLOTILLA_KUSTOMIZE_ALLOW_REMOTE', v.strings('render.allowRemote').join(','))] : []),
   ];
   const probe = { httpGet: { path: '/healthz', port: 'health' }, timeoutSeconds: 3, failureThreshold: 3 };
@@ -274,7 +297,11 @@ function deployment(v: View, r: Release): Doc[] {
     readinessProbe: { ...probe, periodSeconds: 5 },
     ...(v.truthy('resources') ? { resources: v.get('resources') } : {}),
     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
-    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(caConfigMap ? [{ name: 'hub-ca', mountPath: '/etc/flotilla/hub-ca', readOnly: true }] : [])],
+    volumeMounts: [
+      { name: 'tmp', mountPath: '/tmp' },
+      ...(caConfigMap ? [{ name: 'hub-ca', mountPath: '/etc/flotilla/hub-ca', readOnly: true }] : []),
+      ...(v.truthy('commitSignatures.apps') ? [{ name: 'commit-signatures', mountPath: '/etc/flotilla/commit-signatures', readOnly: true }] : []),
+    ],
   };
   const podSpec: Obj = {
     serviceAccountName: serviceAccountName(v, r),
@@ -282,7 +309,11 @@ function deployment(v: View, r: Release): Doc[] {
     ...(v.truthy('imagePullSecrets') ? { imagePullSecrets: v.get('imagePullSecrets') } : {}),
     securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
     containers: [container],
-    volumes: [{ name: 'tmp', emptyDir: {} }, ...(caConfigMap ? [{ name: 'hub-ca', configMap: { name: caConfigMap } }] : [])],
+    volumes: [
+      { name: 'tmp', emptyDir: {} },
+      ...(caConfigMap ? [{ name: 'hub-ca', configMap: { name: caConfigMap } }] : []),
+      ...(v.truthy('commitSignatures.apps') ? [{ name: 'commit-signatures', configMap: { name: `${fullname(v, r)}-commit-signatures` } }] : []),
+    ],
     ...(v.truthy('nodeSelector') ? { nodeSelector: v.get('nodeSelector') } : {}),
     ...(v.truthy('affinity') ? { affinity: v.get('affinity') } : {}),
     ...(v.truthy('tolerations') ? { tolerations: v.get('tolerations') } : {}),
@@ -306,7 +337,7 @@ function deployment(v: View, r: Release): Doc[] {
 export function chartObjects(userValues: Values, release: Release): Doc[] {
   const v = new View(coalesce(defaultValues as Obj, userValues));
   // Template files in the order Helm reads them (sorted by path), then sorted stably by install order, as Helm does.
-  const docs = [hubCa, deployment, namespaces, rbacCluster, rbacNamespaces, rbacState, secret, serviceAccount].flatMap((t) => t(v, release));
+  const docs = [commitSignatures, hubCa, deployment, namespaces, rbacCluster, rbacNamespaces, rbacState, secret, serviceAccount].flatMap((t) => t(v, release));
   return docs
     .map((d, i) => ({ d, i, order: installOrder.indexOf(String(d.object['kind'])) }))
     .sort((a, b) => a.order - b.order || a.i - b.i)
