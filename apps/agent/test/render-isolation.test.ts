@@ -1,5 +1,6 @@
 // Rendering off the main thread: files read on demand within byte budgets, and a hostile repository (alias bomb by
 // bytes, huge scalar, slow or memory-hungry render) fails its own render with the limit named while the agent runs on.
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { render } from '@flotilla/render';
 import { startGitServer, tempDir } from '@flotilla/testkit';
@@ -44,6 +45,20 @@ describe('render isolation', () => {
     expect(rendered.objects.map((o) => o.metadata.name)).toEqual(['prod-web']);
     // The 2 MiB file elsewhere in the repository was never read.
     expect(rendered.bytesRead).toBeLessThan(1024);
+  });
+
+  it('answers a resync of the same target from its last render: no worker, no repository read', async () => {
+    const { url, commit } = await commitApp('resync', { 'app/cm.yaml': cm('web') });
+    const own = new Source({ cacheDir: `${dir.path}/resync-cache` });
+    const target = { app: 'web', repoUrl: url, commit, path: 'app' };
+    const first = await own.render(target, builtin, { app: 'web' });
+    await rm(`${dir.path}/resync-cache`, { recursive: true });
+    const again = await own.render(target, builtin, { app: 'web' });
+    expect(again.yaml).toBe(first.yaml);
+    expect(own.workerRenders).toBe(1);
+    // Other parameters are another render.
+    await expect(own.render(target, builtin, { app: 'web', stage: 'prod' })).resolves.toBeDefined();
+    expect(own.workerRenders).toBe(2);
   });
 
   it('fails an alias bomb by bytes (a 1 MB scalar behind 2,000 aliases) naming maxAliasBytes', async () => {

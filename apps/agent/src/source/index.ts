@@ -79,6 +79,10 @@ export class Source {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** isomorphic-git's pack cache, one per repository, so repeated reads do not re-inflate packfiles. */
   private readonly caches = new Map<string, object>();
+  /** Each application's last successful render and what it was of: rendering is a pure function of the commit. */
+  private readonly rendered = new Map<string, { key: string; result: Rendered }>();
+  /** Renders run in a worker so far (the rest were answered from the last render of the same target). */
+  workerRenders = 0;
   readonly limits: SourceLimits;
 
   constructor(private readonly options: SourceOptions) {
@@ -191,11 +195,19 @@ export class Source {
    */
   async render(target: AppSource, engine: RenderEngine, params: RenderParams): Promise<Rendered> {
     normalizeAppPath(target.path);
+    const key = JSON.stringify([target.repoUrl, target.commit, target.path, engine, params]);
+    const last = this.rendered.get(target.app);
+    // A copy, so whatever the caller does with the objects never changes the next answer.
+    if (last?.key === key) return structuredClone(last.result);
     await this.verify(target);
     const checkout = await this.checkout(target.repoUrl, target.commit, target.path);
     const withGrants: RenderEngine = engine.engine === 'kustomize-binary' ? { ...engine, allowRemote: this.options.kustomizeAllowRemote ?? [] } : engine;
-    return renderInWorker(checkout, withGrants, params, this.options.render);
+    this.workerRenders += 1;
+    const result = await renderInWorker(checkout, withGrants, params, this.options.render);
+    this.rendered.set(target.app, { key, result });
+    return structuredClone(result);
   }
+
 
   /** Every file of the commit in memory (tests and tools; the agent renders from a checkout instead). */
   async readTree(url: string, commit: string): Promise<FileTree> {
