@@ -208,7 +208,6 @@ export class Source {
     return structuredClone(result);
   }
 
-
   /** Every file of the commit in memory (tests and tools; the agent renders from a checkout instead). */
   async readTree(url: string, commit: string): Promise<FileTree> {
     const checkout = await this.checkout(url, commit, '');
