@@ -1,5 +1,6 @@
 // Wires the agent together: state store, git source, Kubernetes client, reconciler, status reporter, hub session, probes.
 import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -7,7 +8,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { BackoffPolicy, Clock } from './clock.js';
 import { defaultBackoff, reconnectBackoff, systemClock } from './clock.js';
-import type { GitCredential, Guard, KustomizeBinaryConfig } from './config/index.js';
+import type { GitCredential, Guard, KustomizeBinaryConfig, SourceSettings } from './config/index.js';
 import { AgentError } from './errors.js';
 import { KubeClient } from './kube/index.js';
 import { startProbes } from './probes/index.js';
@@ -15,7 +16,8 @@ import type { Probes } from './probes/index.js';
 import { Reconciler } from './reconcile/index.js';
 import { Session } from './session/index.js';
 import type { SessionStopped } from './session/index.js';
-import { Source } from './source/index.js';
+import { Source, emptySignaturePolicy, parseSignaturePolicy } from './source/index.js';
+import type { SignaturePolicy } from './source/index.js';
 import { FileStateStore, KubeStateStore } from './state/index.js';
 import type { StateStore } from './state/index.js';
 import { StatusReporter } from './status/index.js';
@@ -51,8 +53,10 @@ export interface AgentOptions {
   kustomize?: KustomizeBinaryConfig;
   /** Credentials for private repositories, matched by URL prefix. */
   gitCredentials?: readonly GitCredential[];
-  /** Git cache directory; default `<stateDir>/git`, or a temporary directory in cluster. */
+  /** Git cache directory; default `source.cacheDir`, else `<stateDir>/git`, else a temporary directory. */
   cacheDir?: string;
+  /** Fetch, read and render limits, the git cache and the remote sources an external kustomize may fetch. */
+  source?: Partial<SourceSettings>;
   /** Serve /healthz and /readyz on this port (0: any free port); omitted: no probe server. */
   healthPort?: number;
   healthHost?: string;
@@ -113,6 +117,18 @@ function channelCredentials(options: AgentOptions): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(options.hubCa === undefined ? null : Buffer.from(options.hubCa));
 }
 
+/** The commit signature policy file, read once at start; a broken policy stops the agent rather than go unenforced. */
+async function loadSignaturePolicy(file: string | undefined): Promise<SignaturePolicy> {
+  if (file === undefined) return emptySignaturePolicy;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AgentError('InvalidArgument', `FLOTILLA_COMMIT_SIGNATURES_FILE: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseSignaturePolicy(text, `FLOTILLA_COMMIT_SIGNATURES_FILE ${file}`);
+}
+
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   if (options.stateDir === undefined && options.stateNamespace === undefined) {
     throw new AgentError('InvalidArgument', 'startAgent: one of stateDir or stateNamespace is required');
@@ -124,8 +140,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const kube = KubeClient.from(options.kubeconfig);
   const store: StateStore = options.stateNamespace !== undefined ? new KubeStateStore(kube, options.stateNamespace) : new FileStateStore(options.stateDir!);
   const state = await store.loadState();
-  const cacheDir = options.cacheDir ?? (options.stateDir !== undefined ? path.join(options.stateDir, 'git') : path.join(os.tmpdir(), `flotilla-agent-${options.clusterName}-git`));
-  const source = new Source({ cacheDir, credentials: options.gitCredentials ?? [] });
+  const cacheDir = options.cacheDir ?? options.source?.cacheDir ?? (options.stateDir !== undefined ? path.join(options.stateDir, 'git') : path.join(os.tmpdir(), `flotilla-agent-${options.clusterName}-git`));
+  const source = new Source({
+    signatures: await loadSignaturePolicy(options.source?.signaturePolicyFile),
+    cacheDir,
+    credentials: options.gitCredentials ?? [],
+    limits: options.source?.limits ?? {},
+    render: options.source?.render ?? {},
+    kustomizeAllowRemote: options.source?.kustomizeAllowRemote ?? [],
+  });
   const listeners = new Set<(statuses: AppStatusValue[]) => void>();
 
   // The reporter, reconciler and session refer to each other only through callbacks that run after all three exist.

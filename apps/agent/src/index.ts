@@ -16,7 +16,7 @@
 export { startAgent } from './agent.js';
 export type { AgentOptions, AgentTimings, RunningAgent, StopReason } from './agent.js';
 export { loadConfig, parseGitCredentials, parseLabels } from './config/index.js';
-export type { AgentConfig, GitCredential, Guard, KustomizeBinaryConfig } from './config/index.js';
+export type { AgentConfig, GitCredential, Guard, KustomizeBinaryConfig, SourceSettings } from './config/index.js';
 export { assessHealth, worstOf } from './health/index.js';
 export type { HealthResult, HealthStatus } from './health/index.js';
 export type { AppStatusValue, SyncState } from './status/index.js';

@@ -5,6 +5,7 @@ import { startAgent } from './agent.js';
 import { loadConfig, parseGitCredentials, usage } from './config/index.js';
 import type { AgentConfig } from './config/index.js';
 import { AgentError, errorMessage } from './errors.js';
+import { runManifests } from './manifests/cli.js';
 import { agentVersion } from './version.js';
 
 async function readConfigFile(file: string, variable: string): Promise<string> {
@@ -31,6 +32,7 @@ function ignoreIpServerNameWarning(): void {
 
 async function main(): Promise<number> {
   ignoreIpServerNameWarning();
+  if (process.argv[2] === 'manifests') return runManifests(process.argv.slice(3), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(usage());
@@ -69,6 +71,8 @@ async function main(): Promise<number> {
       gitCredentials,
       ...(config.kustomize !== undefined ? { kustomize: config.kustomize } : {}),
       ...(config.healthPort !== undefined ? { healthPort: config.healthPort } : {}),
+      healthHost: config.healthHost,
+      source: config.source,
       logger: log,
     });
   } catch (error) {

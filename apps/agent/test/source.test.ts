@@ -89,7 +89,7 @@ describe('source', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     try {
-      const source = new Source({ cacheDir: `${dir.path}/cache-g`, timeoutMs: 200 });
+      const source = new Source({ cacheDir: `${dir.path}/cache-g`, limits: { idleTimeoutMs: 200 } });
       await expect(source.readTree(`http://127.0.0.1:${port}/repo.git`, first)).rejects.toMatchObject({ code: 'Unavailable', message: expect.stringContaining('timed out') });
     } finally {
       silent.close();

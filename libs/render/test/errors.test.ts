@@ -27,7 +27,7 @@ const cases: Case[] = [
   { name: 'object without metadata.name', files: { 'd/a.yaml': '\n\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' }, app: 'd', code: 'InvalidArgument', at: 'd/a.yaml:3', message: /document 1 \(ConfigMap\) has no metadata\.name/ },
   { name: 'List item without name', files: { 'l.yaml': 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {}\n' }, code: 'InvalidArgument', at: 'l.yaml:4', message: /document 1, items\[0\] \(ConfigMap\) has no metadata\.name/ },
   { name: 'YAML syntax error', files: { 'a.yaml': 'apiVersion: v1\nkind: [unclosed\n' }, code: 'InvalidArgument', at: 'a.yaml:3', message: /cannot parse YAML/ },
-  { name: 'duplicate key', files: { 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: x\n' }, code: 'InvalidArgument', at: 'a.yaml:3', message: /cannot parse YAML: Map keys must be unique/ },
+  { name: 'duplicate key', files: { 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: x\n' }, code: 'InvalidArgument', at: 'a.yaml:3', message: /mapping key "kind" already defined/ },
   { name: 'unknown kustomization field', files: { 'kustomization.yaml': 'resourcez:\n- a.yaml\n' }, code: 'InvalidArgument', at: 'kustomization.yaml:1', message: /unknown field "resourcez"/ },
   { name: 'unknown kustomization field below the first line', files: { 'kustomization.yaml': 'resources: []\nnamePrefx: a-\n' }, code: 'InvalidArgument', at: 'kustomization.yaml:2', message: /unknown field "namePrefx"/ },
   { name: 'ill-typed image tag', files: { 'app/kustomization.yaml': example, 'app/cm.yaml': cm('a') }, app: 'app', code: 'InvalidArgument', at: 'app/kustomization.yaml:8', message: /images\[0\]\.newTag must be a string$/ },

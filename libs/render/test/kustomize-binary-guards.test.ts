@@ -34,3 +34,50 @@ describe('external engine guards', () => {
     await expect(renderWithKustomizeBinary(t, '', {}, missingBinary, { maxFiles: 3 })).rejects.toMatchObject({ code: 'FailedPrecondition' });
   });
 });
+
+describe('external engine: every remote source', () => {
+  const refused = (file: string, line: number, what: string, ref: string) => ({
+    code: 'PermissionDenied',
+    message: `${file}:${line}: remote ${what} "${ref}" is refused: only paths inside the repository can be rendered`,
+  });
+
+  it.each([
+    ['git::https://example.com/org/repo.git//deploy'],
+    ['git::ssh://git@example.com/org/repo.git'],
+    ['s3::https://s3.amazonaws.com/bucket/dir'],
+    ['file:///etc/kubernetes'],
+    ['file://../../outside'],
+    ['https://example.com/all.yaml'],
+  ])('refuses the resource %s', async (ref) => {
+    const t = tree({ 'app/kustomization.yaml': `resources:\n- ${ref}\n` });
+    await expect(renderWithKustomizeBinary(t, 'app', {}, missingBinary)).rejects.toMatchObject(refused('app/kustomization.yaml', 2, 'resource', ref));
+  });
+
+  it('refuses helm chart repositories and remote values files', async () => {
+    const chart = 'helmCharts:\n- name: redis\n  repo: https://charts.example.com/stable\n  version: 1.0.0\n';
+    await expect(renderWithKustomizeBinary(tree({ 'app/kustomization.yaml': chart }), 'app', {}, missingBinary)).rejects.toMatchObject(
+      refused('app/kustomization.yaml', 3, 'helm source helmCharts[0].repo', 'https://charts.example.com/stable'),
+    );
+    const oci = 'helmCharts:\n- name: redis\n  repo: oci://registry.example.com/charts\n';
+    await expect(renderWithKustomizeBinary(tree({ 'app/kustomization.yaml': oci }), 'app', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied' });
+    const values = 'helmCharts:\n- name: local\n  valuesFile: https://example.com/values.yaml\n';
+    await expect(renderWithKustomizeBinary(tree({ 'app/kustomization.yaml': values }), 'app', {}, missingBinary)).rejects.toMatchObject(
+      refused('app/kustomization.yaml', 3, 'helm source helmCharts[0].valuesFile', 'https://example.com/values.yaml'),
+    );
+  });
+
+  it('refuses remote plugin configurations, crds and openapi schemas', async () => {
+    await expect(renderWithKustomizeBinary(tree({ 'k/kustomization.yaml': 'transformers:\n- git::https://example.com/t.git\n' }), 'k', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /remote transformer/ });
+    await expect(renderWithKustomizeBinary(tree({ 'k/kustomization.yaml': 'crds:\n- https://example.com/crd.json\n' }), 'k', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /remote crd/ });
+    await expect(renderWithKustomizeBinary(tree({ 'k/kustomization.yaml': 'openapi:\n  path: https://example.com/schema.json\n' }), 'k', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /remote openapi schema/ });
+  });
+
+  it('lets through the sources the cluster admin allowlisted, and only those', async () => {
+    const allowed = { ...missingBinary, allowRemote: ['https://charts.example.com/stable', 'git::https://example.com/org/base.git'] };
+    const ok = 'resources:\n- git::https://example.com/org/base.git//deploy?ref=v1\nhelmCharts:\n- name: redis\n  repo: https://charts.example.com/stable\n';
+    // Past the guard the missing binary is reached: FailedPrecondition, not PermissionDenied.
+    await expect(renderWithKustomizeBinary(tree({ 'app/kustomization.yaml': ok }), 'app', {}, allowed)).rejects.toMatchObject({ code: 'FailedPrecondition' });
+    const lookalike = 'helmCharts:\n- name: redis\n  repo: https://charts.example.com/stable-evil\n';
+    await expect(renderWithKustomizeBinary(tree({ 'app/kustomization.yaml': lookalike }), 'app', {}, allowed)).rejects.toMatchObject({ code: 'PermissionDenied' });
+  });
+});

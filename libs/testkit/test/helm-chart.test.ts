@@ -29,8 +29,19 @@ const ENV_CONTRACT = [
   'FLOTILLA_ALLOWED_NAMESPACES',
   'FLOTILLA_ALLOWED_KINDS',
   'FLOTILLA_HEALTH_PORT',
+  'FLOTILLA_HEALTH_HOST',
+  'FLOTILLA_GIT_MAX_FETCH_BYTES',
+  'FLOTILLA_GIT_FETCH_TIMEOUT_SECONDS',
+  'FLOTILLA_GIT_MAX_OBJECTS',
+  'FLOTILLA_GIT_MAX_OBJECT_BYTES',
+  'FLOTILLA_RENDER_MAX_FILE_BYTES',
+  'FLOTILLA_RENDER_MAX_APP_BYTES',
+  'FLOTILLA_RENDER_TIMEOUT_SECONDS',
+  'FLOTILLA_RENDER_MEMORY_MB',
   'FLOTILLA_KUSTOMIZE_COMMAND',
   'FLOTILLA_KUSTOMIZE_ENABLE_HELM',
+  'FLOTILLA_COMMIT_SIGNATURES_FILE',
+  'FLOTILLA_KUSTOMIZE_ALLOW_REMOTE',
 ];
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML
@@ -139,7 +150,14 @@ describe.each(['default', 'cluster'] as const)('flotilla-agent chart, rendering 
     // The external kustomize is the cluster admin's opt-in: its variables appear only when set.
     const kustomizeCommand = r.values['render']?.kustomizeCommand as string | undefined;
     const enableHelm = r.values['render']?.enableHelm === true;
-    const optional: Record<string, boolean> = { FLOTILLA_HUB_CA_FILE: hasCa, FLOTILLA_KUSTOMIZE_COMMAND: Boolean(kustomizeCommand), FLOTILLA_KUSTOMIZE_ENABLE_HELM: enableHelm };
+    const allowRemote = (r.values['render']?.allowRemote ?? []) as string[];
+    const optional: Record<string, boolean> = {
+      FLOTILLA_HUB_CA_FILE: hasCa,
+      FLOTILLA_KUSTOMIZE_COMMAND: Boolean(kustomizeCommand),
+      FLOTILLA_KUSTOMIZE_ENABLE_HELM: enableHelm,
+      FLOTILLA_KUSTOMIZE_ALLOW_REMOTE: allowRemote.length > 0,
+      FLOTILLA_COMMIT_SIGNATURES_FILE: Object.keys(r.values['commitSignatures']?.apps ?? {}).length > 0,
+    };
     expect(names).toEqual(ENV_CONTRACT.filter((n) => optional[n] ?? true));
     const get = (n: string): Obj => env.find((e) => e['name'] === n) ?? {};
     expect(get('FLOTILLA_HUB_ADDRESS')['value']).toBe(r.values['hub'].address);
@@ -315,6 +333,7 @@ describe.skipIf(!goRenderer)('flotilla-agent chart, rendered by Go text/template
   it.each([
     ['default', 'flotilla-agent', 'flotilla-system'],
     ['cluster', 'agent', 'flotilla'],
+    ['namespaced', 'edge', 'flotilla-edge'],
   ])('reproduces tests/expected-%s.yaml byte for byte', async (name, release, namespace) => {
     const out = await render(release, namespace, read(`tests/values-${name}.yaml`));
     expect(out).toBe(read(`tests/expected-${name}.yaml`));

@@ -1,6 +1,8 @@
 // The agent's configuration from flags and environment variables, validated once with errors naming the variable.
 import { parseArgs } from 'node:util';
 import { AgentError } from '../errors.js';
+import type { RenderBudget } from '../render-worker/index.js';
+import type { SourceLimits } from '../source/limits.js';
 
 /** Which namespaces and kinds the agent may touch, whatever the hub asks. `'*'` allows everything. */
 export interface Guard {
@@ -24,6 +26,18 @@ export interface KustomizeBinaryConfig {
   enableHelm: boolean;
 }
 
+/** What fetching and rendering one application may cost; unset fields take the defaults. */
+export interface SourceSettings {
+  /** Where fetched repositories are kept across reconciles and restarts. */
+  cacheDir?: string;
+  limits: Partial<SourceLimits>;
+  render: Partial<RenderBudget>;
+  /** Remote sources (URL prefixes) the external kustomize may fetch: bases, helm chart repositories. */
+  kustomizeAllowRemote: readonly string[];
+  /** YAML naming trusted keys and the applications that must be signed by them (see source/signatures.ts). */
+  signaturePolicyFile?: string;
+}
+
 export interface AgentConfig {
   hubAddress: string;
   clusterName: string;
@@ -35,6 +49,9 @@ export interface AgentConfig {
   stateNamespace: string | undefined;
   guard: Guard;
   healthPort: number | undefined;
+  /** Interface of the probe server (default 0.0.0.0, so the kubelet reaches it on the pod IP). */
+  healthHost: string;
+  source: SourceSettings;
   kubeconfig: string | undefined;
   gitCredentialsFile: string | undefined;
   /** Undefined: applications asking for the kustomize-binary engine fail on this cluster. */
@@ -55,6 +72,18 @@ const settings = {
   'allowed-namespaces': 'FLOTILLA_ALLOWED_NAMESPACES',
   'allowed-kinds': 'FLOTILLA_ALLOWED_KINDS',
   'health-port': 'FLOTILLA_HEALTH_PORT',
+  'health-host': 'FLOTILLA_HEALTH_HOST',
+  'git-cache-dir': 'FLOTILLA_GIT_CACHE_DIR',
+  'git-max-fetch-bytes': 'FLOTILLA_GIT_MAX_FETCH_BYTES',
+  'git-fetch-timeout-seconds': 'FLOTILLA_GIT_FETCH_TIMEOUT_SECONDS',
+  'git-max-objects': 'FLOTILLA_GIT_MAX_OBJECTS',
+  'git-max-object-bytes': 'FLOTILLA_GIT_MAX_OBJECT_BYTES',
+  'render-max-file-bytes': 'FLOTILLA_RENDER_MAX_FILE_BYTES',
+  'render-max-app-bytes': 'FLOTILLA_RENDER_MAX_APP_BYTES',
+  'render-timeout-seconds': 'FLOTILLA_RENDER_TIMEOUT_SECONDS',
+  'render-memory-mb': 'FLOTILLA_RENDER_MEMORY_MB',
+  'kustomize-allow-remote': 'FLOTILLA_KUSTOMIZE_ALLOW_REMOTE',
+  'commit-signatures-file': 'FLOTILLA_COMMIT_SIGNATURES_FILE',
   kubeconfig: 'KUBECONFIG',
   'git-credentials-file': 'FLOTILLA_GIT_CREDENTIALS_FILE',
   'kustomize-command': 'FLOTILLA_KUSTOMIZE_COMMAND',
@@ -75,6 +104,18 @@ const descriptions: Readonly<Record<Setting, string>> = {
   'allowed-namespaces': 'the only namespaces the agent touches, comma-separated (default: all)',
   'allowed-kinds': 'the only kinds it applies: Kind, group/Kind or Kind.group (default: all)',
   'health-port': 'serve /healthz and /readyz on this port',
+  'health-host': 'interface of the probe port (default 0.0.0.0)',
+  'git-cache-dir': 'git cache directory (default <state-dir>/git)',
+  'git-max-fetch-bytes': 'bytes a fetch may receive before it is cut off',
+  'git-fetch-timeout-seconds': 'time a fetch may take',
+  'git-max-objects': 'objects a fetched pack may hold',
+  'git-max-object-bytes': 'size of one git object',
+  'render-max-file-bytes': 'size of one manifest file',
+  'render-max-app-bytes': 'manifest bytes of one application',
+  'render-timeout-seconds': 'time one render may take',
+  'render-memory-mb': 'heap of the render worker',
+  'kustomize-allow-remote': 'remote sources the external kustomize may fetch (prefixes, comma-separated)',
+  'commit-signatures-file': 'trusted signing keys per application: only signed commits are applied',
   kubeconfig: 'kubeconfig file (default: the in-cluster service account, else ~/.kube/config)',
   'git-credentials-file': 'git-credential-store file for private repositories',
   'kustomize-command': 'external kustomize for applications that ask for it, e.g. "kustomize build"',
@@ -87,6 +128,7 @@ export function usage(): string {
   const rows = (Object.keys(settings) as Setting[]).map((s) => `  --${s.padEnd(24)}${settings[s].padEnd(32)}${descriptions[s]}`);
   return [
     'Usage: flotilla-agent [flags]        run the agent (every flag can be given as its environment variable)',
+    '       flotilla-agent manifests --values values.yaml   print the install manifests, as the Helm chart renders them',
     '       flotilla-agent --help | --version',
     '',
     'Flags:                     Environment:',
@@ -148,6 +190,65 @@ function parsePort(text: string | undefined, setting: Setting): number | undefin
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(setting, `"${text}" is not a port number`);
   return port;
+}
+
+const sizeUnits: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, k: 1000, M: 1000 ** 2, G: 1000 ** 3 };
+
+/** A positive integer, optionally with a Kubernetes quantity suffix (Ki, Mi, Gi, k, M, G); undefined when unset. */
+function parseQuantity(text: string | undefined, setting: Setting, units = sizeUnits): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)(Ki|Mi|Gi|k|M|G)?$/.exec(text.trim());
+  const value = match ? Number(match[1]) * units[match[2] ?? '']! : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) throw invalid(setting, `"${text}" is not a positive whole number${units === sizeUnits ? ' (optionally with Ki, Mi, Gi)' : ''}`);
+  return value;
+}
+
+const countOnly: Record<string, number> = { '': 1 };
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function parseHost(text: string | undefined): string {
+  if (text === undefined) return '0.0.0.0';
+  if (!/^([0-9.]+|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]+)$/.test(text)) throw invalid('health-host', `"${text}" is not a host name or IP address`);
+  return text.replace(/^\[(.*)\]$/, '$1');
+}
+
+function parseRemoteAllowlist(text: string | undefined): string[] {
+  const items = (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) {
+    if (!/^([a-z][a-z0-9+.-]*::)?([a-z][a-z0-9+.-]*:\/\/)[^\s]+$/i.test(item)) {
+      throw invalid('kustomize-allow-remote', `"${item}" is not a URL prefix (https://host/path, oci://host/path, git::https://host/repo.git)`);
+    }
+  }
+  return items;
+}
+
+function parseSourceSettings(get: (setting: Setting) => string | undefined): SourceSettings {
+  const seconds = (setting: Setting) => {
+    const value = parseQuantity(get(setting), setting, countOnly);
+    return value === undefined ? undefined : value * 1000;
+  };
+  const cacheDir = get('git-cache-dir');
+  const signaturePolicyFile = get('commit-signatures-file');
+  return {
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
+    ...(signaturePolicyFile !== undefined ? { signaturePolicyFile } : {}),
+    limits: defined({
+      maxFetchBytes: parseQuantity(get('git-max-fetch-bytes'), 'git-max-fetch-bytes'),
+      maxFetchMs: seconds('git-fetch-timeout-seconds'),
+      maxObjects: parseQuantity(get('git-max-objects'), 'git-max-objects', countOnly),
+      maxObjectBytes: parseQuantity(get('git-max-object-bytes'), 'git-max-object-bytes'),
+      maxFileBytes: parseQuantity(get('render-max-file-bytes'), 'render-max-file-bytes'),
+      maxAppBytes: parseQuantity(get('render-max-app-bytes'), 'render-max-app-bytes'),
+    }),
+    render: defined({
+      timeoutMs: seconds('render-timeout-seconds'),
+      memoryMb: parseQuantity(get('render-memory-mb'), 'render-memory-mb', countOnly),
+    }),
+    kustomizeAllowRemote: parseRemoteAllowlist(get('kustomize-allow-remote')),
+  };
 }
 
 const kindPattern = /^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/;
@@ -212,6 +313,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       kinds: normalizeKinds(parseList(get('allowed-kinds'), 'allowed-kinds', (k) => kindPattern.test(k) || dottedKindPattern.test(k), 'a Kind, group/Kind or Kind.group')),
     },
     healthPort: parsePort(get('health-port'), 'health-port'),
+    healthHost: parseHost(get('health-host')),
+    source: parseSourceSettings(get),
     kubeconfig: get('kubeconfig'),
     gitCredentialsFile: get('git-credentials-file'),
     kustomize: parseKustomize(get('kustomize-command'), parseBoolean(get('kustomize-enable-helm'), 'kustomize-enable-helm')),

@@ -1,7 +1,7 @@
 // Keeps the cluster at the last desired state: per application fetch, render, sync, observe health; retries failures
 // with backoff, re-applies periodically (drift), polls health while anything is not settled, prunes removed apps.
 import type { Logger } from 'pino';
-import { isRenderError, renderWithEngine } from '@flotilla/render';
+import { isRenderError } from '@flotilla/render';
 import type { RenderParams } from '@flotilla/render';
 import type { BackoffPolicy, Clock, Timer } from '../clock.js';
 import { backoffDelay, defaultBackoff } from '../clock.js';
@@ -225,13 +225,12 @@ export class Reconciler {
     if (!choice.ok) return choice.error;
     let objects;
     try {
-      const tree = await this.options.source.readTree(target.repoUrl, target.commit);
       const params: RenderParams = {
         cluster: { name: target.parameters.clusterName, labels: target.parameters.clusterLabels },
         stage: target.parameters.stage,
         app: target.app,
       };
-      objects = toKubeObjects((await renderWithEngine(choice.engine, tree, target.path, params)).objects);
+      objects = toKubeObjects((await this.options.source.render(target, choice.engine, params)).objects);
     } catch (error) {
       return isRenderError(error) ? `render failed: ${error.message}` : errorMessage(error);
     }

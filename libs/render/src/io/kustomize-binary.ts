@@ -25,6 +25,8 @@ export interface KustomizeBinaryOptions {
   enablePlugins?: boolean;
   /** Largest output accepted from the binary (default 64 MiB). */
   maxOutputBytes?: number;
+  /** Remote sources (URL prefixes: bases, helm chart repositories) the binary may fetch; every other one is refused. */
+  allowRemote?: readonly string[];
 }
 
 /**
@@ -89,7 +91,7 @@ export async function renderWithKustomizeBinary(
   const reader = checkTree(tree, lim);
   const app = normalizeRelative(appPath, 'appPath');
   if (!reader.isDir(app)) throw new RenderError('NotFound', `app path "${appPath}" is not a directory in the repository`, { file: appPath });
-  refuseRemoteReferences(reader, app, lim.maxAliasExpansions);
+  refuseRemoteReferences(reader, app, lim.maxAliasExpansions, options.allowRemote ?? []);
   const dir = await mkdtemp(join(tmpdir(), 'flotilla-kustomize-'));
   try {
     const root = join(dir, 'repo');

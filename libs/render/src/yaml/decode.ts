@@ -25,10 +25,16 @@ const NULL = 'tag:yaml.org,2002:null';
 export interface DecodeOptions {
   /** go-yaml v2 (YAML 1.1) scalar rules instead of v3: how kustomize reads JSON 6902 patches. */
   yaml11?: boolean;
+  /** Bytes of scalar text that aliases may expand to per document (a 1 MB scalar aliased 2,000 times is 2 GB). */
+  maxAliasBytes?: number;
 }
+
+export const defaultMaxAliasBytes = 16 * 1024 * 1024;
 
 class Walker {
   private expanded = 0;
+  private expandedBytes = 0;
+  private readonly maxAliasBytes: number;
   private readonly active = new Set<YamlNode>();
   private readonly resolve: (s: string) => null | boolean | number | bigint | string;
 
@@ -40,6 +46,17 @@ class Walker {
     options: DecodeOptions,
   ) {
     this.resolve = options.yaml11 === true ? resolvePlainV2 : resolvePlainV3;
+    this.maxAliasBytes = options.maxAliasBytes ?? defaultMaxAliasBytes;
+  }
+
+  private countAliasBytes(text: string | undefined, node: unknown): void {
+    this.expandedBytes += text?.length ?? 0;
+    if (this.expandedBytes > this.maxAliasBytes) {
+      throw new RenderError('ResourceExhausted', `YAML aliases expand to more than ${this.maxAliasBytes} bytes of text (limit maxAliasBytes)`, {
+        file: this.file,
+        line: this.lineOf(node as YamlNode),
+      });
+    }
   }
 
   lineOf(node: { range?: [number, number, number] | null } | null | undefined): number | undefined {
@@ -66,7 +83,10 @@ class Walker {
         this.active.delete(target);
       }
     }
-    if (isScalar(node)) return this.scalar(node.value, node.type, node.tag, node.source, node);
+    if (isScalar(node)) {
+      if (inAlias) this.countAliasBytes(node.source ?? String(node.value ?? ''), node);
+      return this.scalar(node.value, node.type, node.tag, node.source, node);
+    }
     if (isSeq(node)) {
       const out = node.items.map((item) => this.value(item, inAlias));
       node.items.forEach((item, i) => this.record(out, i, item, node));
@@ -110,7 +130,11 @@ class Walker {
   }
 
   keyString(key: unknown, inAlias: boolean): string {
-    if (isScalar(key)) return key.source ?? String(key.value);
+    if (isScalar(key)) {
+      const text = key.source ?? String(key.value);
+      if (inAlias) this.countAliasBytes(text, key);
+      return text;
+    }
     const v = this.value(key, inAlias);
     if (v === null || typeof v === 'object') {
       throw new RenderError('InvalidArgument', 'mapping keys must be scalars', { file: this.file, line: this.lineOf(key as YamlNode) });
@@ -142,7 +166,8 @@ export function decodeDocuments(text: string, file: string, maxAliasNodes: numbe
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: false }) as Document.Parsed[];
+    // uniqueKeys off: yaml compares every key with every other (quadratic); the walker finds duplicates in one pass.
+    docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: false, prettyErrors: false, strict: false }) as Document.Parsed[];
   } catch (e) {
     throw new RenderError('InvalidArgument', `cannot parse YAML: ${(e as Error).message}`, { file });
   }

@@ -1,7 +1,8 @@
 // Builds bare repositories and commits to them with the real git CLI, with a fixed identity and clock so shas are reproducible.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isolatedGitEnv, runGit } from './run-git.js';
+import type { CommitSigner } from './signing.js';
 
 const REPO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 // 2024-01-01T00:00:00Z; each commit of a repository is one second after the previous one.
@@ -21,6 +22,9 @@ function fileInWorkTree(workTree: string, file: string): string {
   }
   return path.join(workTree, normalized);
 }
+
+/** A file's new content: text, null to delete it, or a symbolic link to `symlink` (stored by git as mode 120000). */
+export type FileChange = string | null | { symlink: string };
 
 export class RepoStore {
   private readonly commitCounts = new Map<string, number>();
@@ -53,14 +57,14 @@ export class RepoStore {
   }
 
   /** Commits run one at a time per repository: each one's date depends on how many came before. */
-  commit(name: string, files: Record<string, string | null>, message = 'update'): Promise<string> {
+  commit(name: string, files: Record<string, FileChange>, message = 'update', signer?: CommitSigner): Promise<string> {
     const previous = this.queues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.commitNow(name, files, message));
+    const next = previous.catch(() => undefined).then(() => this.commitNow(name, files, message, signer));
     this.queues.set(name, next);
     return next;
   }
 
-  private async commitNow(name: string, files: Record<string, string | null>, message: string): Promise<string> {
+  private async commitNow(name: string, files: Record<string, FileChange>, message: string, signer: CommitSigner | undefined): Promise<string> {
     const count = this.commitCounts.get(name);
     if (count === undefined) throw new Error(`repository ${name} does not exist: call createRepo first`);
     const workTree = path.join(this.workDir, name);
@@ -68,6 +72,10 @@ export class RepoStore {
     for (const [target, content] of targets) {
       if (content === null) {
         await rm(target, { force: true });
+      } else if (typeof content === 'object') {
+        await rm(target, { force: true, recursive: true });
+        await mkdir(path.dirname(target), { recursive: true });
+        await symlink(content.symlink, target);
       } else {
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, content);
@@ -83,9 +91,16 @@ export class RepoStore {
       GIT_COMMITTER_EMAIL: 'test@flotilla.invalid',
       GIT_AUTHOR_DATE: date,
       GIT_COMMITTER_DATE: date,
+      ...(signer?.format === 'openpgp' ? { GNUPGHOME: signer.gnupgHome } : {}),
     });
+    const signing =
+      signer === undefined
+        ? ['-c', 'commit.gpgsign=false']
+        : signer.format === 'openpgp'
+          ? ['-c', 'gpg.format=openpgp', '-c', `user.signingkey=${signer.keyId}`, '-c', 'commit.gpgsign=true']
+          : ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signer.keyFile}`, '-c', 'commit.gpgsign=true'];
     await runGit(['add', '--all'], { cwd: workTree, env });
-    await runGit(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--allow-empty', '--no-verify', '-m', message], { cwd: workTree, env });
+    await runGit([...signing, 'commit', '--quiet', '--allow-empty', '--no-verify', '-m', message], { cwd: workTree, env });
     this.commitCounts.set(name, count + 1);
     return (await runGit(['rev-parse', 'HEAD'], { cwd: workTree, env })).trim();
   }

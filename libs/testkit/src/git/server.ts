@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { serveWithHttpBackend } from './http-backend.js';
 import { RepoStore } from './repos.js';
+import type { FileChange } from './repos.js';
+import type { CommitSigner } from './signing.js';
 import { isolatedGitEnv, runGit } from './run-git.js';
 
 export interface GitServerOptions {
@@ -25,8 +27,11 @@ export interface GitServer {
   repoUrl(name: string): string;
   /** Creates an empty bare repository whose default branch is main. */
   createRepo(name: string): Promise<void>;
-  /** Writes (string) or deletes (null) files on main and commits; returns the 40-hex commit sha, reproducible across runs. */
-  commit(name: string, files: Record<string, string | null>, message?: string): Promise<string>;
+  /**
+   * Writes (string), deletes (null) or links (`{ symlink: target }`) files on main and commits; returns the 40-hex
+   * commit sha, reproducible across runs (unsigned; with `signer`, signed by real git with that key).
+   */
+  commit(name: string, files: Record<string, FileChange>, message?: string, signer?: CommitSigner): Promise<string>;
   /** Stops the server and any running backend and removes every repository from disk. */
   close(): Promise<void>;
 }
@@ -97,7 +102,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     dir: root,
     repoUrl: (name) => `${url}/${name}.git`,
     createRepo: (name) => repos.create(name),
-    commit: (name, files, message) => repos.commit(name, files, message),
+    commit: (name, files, message, signer) => repos.commit(name, files, message, signer),
     close: () => {
       closed ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
