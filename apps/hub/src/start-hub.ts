@@ -12,6 +12,8 @@ import { createFleet, systemClock } from './fleet/index.js';
 import type { Clock, Fleet } from './fleet/index.js';
 import { createLogger, createMetrics } from './observability/index.js';
 import type { Logger } from './observability/index.js';
+import { postgresReplicas, soleReplica } from './coordination/index.js';
+import type { Coordination } from './coordination/index.js';
 import { createRollout } from './rollout/index.js';
 import type { Rollout } from './rollout/index.js';
 import { defaultDataDir, openStore } from './store/index.js';
@@ -59,6 +61,7 @@ export interface RunningHub {
   fleet: Fleet;
   rollout: Rollout;
   gateway: AgentGateway;
+  coordination: Coordination;
   logger: Logger;
   /** Stops serving, ends agent streams, flushes statuses and closes the store. Safe to call more than once. */
   close(): Promise<void>;
@@ -115,8 +118,15 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}) });
     fleet.start();
     cleanups.push(() => fleet.stop());
-    rollout.startDriving();
-    cleanups.push(() => rollout.stopDriving());
+    const hooks = { onLead: () => rollout.startDriving(), onLoseLead: () => void rollout.stopDriving(), onDue: () => rollout.kick() };
+    const coordination = options.databaseUrl ? postgresReplicas(options.databaseUrl, fleet.notifier, hooks, logger) : soleReplica(hooks);
+    fleet.notifier.setRelay((ids, change) => coordination.relay(ids, change));
+    rollout.setDueRelay(() => coordination.relayDue());
+    await coordination.start();
+    cleanups.push(async () => {
+      await coordination.close();
+      await rollout.stopDriving();
+    });
 
     // The self-signed CA lives beside the embedded data (also with PostgreSQL), so restarts keep the CA agents pinned.
     const tlsDir = inMemory ? undefined : (options.dataDir ?? defaultDataDir());
@@ -156,6 +166,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
       fleet,
       rollout,
       gateway,
+      coordination,
       logger,
       close: closeAll,
     };

@@ -24,7 +24,9 @@ const scenario = fc.record({
   ),
 });
 
-function build(s: fc.RecordValue<typeof scenario> extends infer T ? T : never) {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function build(s: Scenario) {
   const waves = s.sizes.map((_, i) => ({ name: `w${i}`, selector: `wave=w${i}`, maxParallel: s.maxParallel, maxUnhealthy: s.maxUnhealthy, bake: `${s.bakeS}s`, progressDeadline: '40s', staleAfter: '1h' }));
   const sim = new PlannerSim(pipeline([{ name: 'prod', onFailure: s.onFailure, waves }]), 'prod');
   const names: string[] = [];

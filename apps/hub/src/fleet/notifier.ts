@@ -1,5 +1,5 @@
-// In-process change notifications per cluster: gateways subscribe; fleet and rollout publish after their transaction commits.
-// One hub process only; several replicas would relay these through PostgreSQL LISTEN/NOTIFY (not built yet).
+// Change notifications per cluster: gateways subscribe; fleet and rollout publish after their transaction commits. With
+// several replicas each publish is also relayed to the others (coordination/: PostgreSQL LISTEN/NOTIFY), which deliver it.
 
 export type ClusterChange = 'desired-state' | 'revoked';
 export type ClusterListener = (change: ClusterChange) => void;
@@ -17,7 +17,21 @@ export class ClusterNotifier {
     };
   }
 
+  private relay: ((clusterIds: string[], change: ClusterChange) => void) | undefined;
+
+  /** Where publishes go besides this process's listeners (the other replicas). */
+  setRelay(relay: (clusterIds: string[], change: ClusterChange) => void): void {
+    this.relay = relay;
+  }
+
   publish(clusterIds: Iterable<string>, change: ClusterChange): void {
+    const ids = [...clusterIds];
+    this.deliver(ids, change);
+    if (ids.length > 0) this.relay?.(ids, change);
+  }
+
+  /** Tells this process's listeners only (a change another replica made). */
+  deliver(clusterIds: Iterable<string>, change: ClusterChange): void {
     for (const id of clusterIds) {
       for (const listener of [...(this.listeners.get(id) ?? [])]) {
         // One broken listener must not stop the others from hearing about the change.

@@ -78,6 +78,7 @@ export class Rollout {
   /** Counted for /metrics: planning steps that threw (they are retried on the next tick). */
   stepFailures = 0;
   private readonly failedAt = new Map<string, number>();
+  private dueRelay: (() => void) | undefined;
 
   constructor(options: RolloutOptions) {
     this.db = options.db;
@@ -97,6 +98,11 @@ export class Rollout {
       await markDue(tx);
       queueMicrotask(() => this.kick());
     });
+  }
+
+  /** Where a replica that does not drive sends "promotions are due" (the leader). */
+  setDueRelay(relay: () => void): void {
+    this.dueRelay = relay;
   }
 
   /** Starts driving: this process steps due promotions (the leader, or the only hub on PGlite). */
@@ -129,7 +135,10 @@ export class Rollout {
 
   /** Runs the due promotions soon; calls while a run is going collapse into one more run. */
   kick(): void {
-    if (!this.driving) return;
+    if (!this.driving) {
+      this.dueRelay?.();
+      return;
+    }
     if (this.running) {
       this.again = true;
       return;
@@ -274,9 +283,10 @@ export class Rollout {
       });
       const forced = missing.length > 0 ? `, forced past ${missing.join(', ')}` : '';
       await appendEvents(tx, id, input.app, [{ type: 'Created', reason: `requested by ${input.actor}: promote ${shortCommit(input.commit)}${input.ref ? ` (${input.ref})` : ''} of ${input.app} into ${stage} at revision ${app.revision}${forced}`, stage }], now);
-      // The first step writes the first wave's desired state in this same transaction.
-      await this.step(tx, id, changed);
+      // The driver's first step writes the first wave's desired state in this same transaction.
+      if (this.driving) await this.step(tx, id, changed);
     });
+    if (!this.driving) this.kick();
     return this.getPromotion(id);
   }
 
@@ -310,8 +320,8 @@ export class Rollout {
       const reopen = type === 'rollback' ? sql`case when ${promotions.state} in ('Failed', 'Succeeded') then 'Progressing' else ${promotions.state} end` : promotions.state;
       await tx.update(promotions).set({ due: true, state: reopen }).where(eq(promotions.id, promotionId));
     });
-    // A command on a promotion the planner would refuse still leaves an event; step it now so the caller sees the result.
-    await this.advance(promotionId);
+    // The driver takes the command at once, so the caller sees its effect; a replica that does not drive hands it over.
+    if (this.driving) await this.advance(promotionId);
     this.kick();
     return this.getPromotion(promotionId);
   }
