@@ -21,6 +21,8 @@ export interface SyncOutcome {
   /** What the application owns in the cluster now (applied objects, plus stale ones that could not be pruned). */
   inventory: ObjectRef[];
   plan: Plan | undefined;
+  /** The objects as the API server answered each apply (what the watch cache will hold next). */
+  applied: KubeObject[];
 }
 
 async function scopes(client: KubeClient, objects: readonly KubeObject[]): Promise<Map<string, boolean | undefined>> {
@@ -85,22 +87,23 @@ export async function syncApp(client: KubeClient, input: SyncInput): Promise<Syn
   try {
     plan = await buildPlan(client, input);
   } catch (error) {
-    return { error: `planning failed: ${errorMessage(error)}`, inventory: [...input.previousInventory], plan: undefined };
+    return { error: `planning failed: ${errorMessage(error)}`, inventory: [...input.previousInventory], plan: undefined, applied: [] };
   }
-  if (plan.errors.length > 0) return { error: plan.errors.join('; '), inventory: [...input.previousInventory], plan };
+  if (plan.errors.length > 0) return { error: plan.errors.join('; '), inventory: [...input.previousInventory], plan, applied: [] };
   const dryRunError = await dryRun(client, plan);
-  if (dryRunError !== undefined) return { error: dryRunError, inventory: [...input.previousInventory], plan };
+  if (dryRunError !== undefined) return { error: dryRunError, inventory: [...input.previousInventory], plan, applied: [] };
 
-  const applied = new Map<string, ObjectRef>(input.previousInventory.map((r) => [refKey(r), r]));
+  const owned = new Map<string, ObjectRef>(input.previousInventory.map((r) => [refKey(r), r]));
+  const applied: KubeObject[] = [];
   for (const item of plan.apply) {
     try {
-      await client.apply(item.object, fieldManager);
-      applied.set(item.key, item.ref);
+      applied.push(await client.apply(item.object, fieldManager));
+      owned.set(item.key, item.ref);
     } catch (error) {
-      return { error: `apply of ${describe(item.ref)} failed: ${errorMessage(error)}`, inventory: [...applied.values()], plan };
+      return { error: `apply of ${describe(item.ref)} failed: ${errorMessage(error)}`, inventory: [...owned.values()], plan, applied };
     }
   }
   const pruned = await prune(client, input.app, plan.prune);
   const inventory = [...plan.apply.map((p) => p.ref), ...pruned.remaining];
-  return { error: pruned.error, inventory, plan };
+  return { error: pruned.error, inventory, plan, applied };
 }

@@ -8,8 +8,8 @@ import { backoffDelay, defaultBackoff } from '../clock.js';
 import type { Guard, KustomizeBinaryConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import type { HealthResult } from '../health/index.js';
-import { describe, guardRefusal, observeApp, prune, syncApp } from '../kube/index.js';
-import type { KubeClient, ObjectRef, ResourceHealth } from '../kube/index.js';
+import { affects, describe, guardRefusal, observeCached, prune, refKey, scopesFor, syncApp, WatchCache } from '../kube/index.js';
+import type { CacheChange, KubeClient, ObjectRef, ResourceHealth } from '../kube/index.js';
 import type { Source } from '../source/index.js';
 import type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore } from '../state/index.js';
 import type { AppStatusValue, SyncState } from '../status/index.js';
@@ -21,6 +21,8 @@ export interface ReconcilerOptions {
   state: AgentState;
   source: Source;
   kube: KubeClient;
+  /** The watch cache health is read from; default: one of the reconciler's own on `kube`, stopped with it. */
+  cache?: WatchCache;
   guard: Guard;
   /** The external kustomize the cluster admin allows; undefined: apps asking for it fail. */
   kustomize?: KustomizeBinaryConfig | undefined;
@@ -60,8 +62,12 @@ export class Reconciler {
   private started = 0;
   private completed = 0;
   private readonly passListeners = new Set<() => void>();
+  private readonly cache: WatchCache;
 
-  constructor(private readonly options: ReconcilerOptions) {}
+  constructor(private readonly options: ReconcilerOptions) {
+    this.cache = options.cache ?? new WatchCache(options.kube, options.clock);
+    this.cache.on((change) => this.onCacheChange(change));
+  }
 
   get state(): AgentState {
     return this.options.state;
@@ -117,7 +123,25 @@ export class Reconciler {
     this.stopped = true;
     this.timer?.cancel();
     await this.running;
+    if (this.options.cache === undefined) this.cache.stop();
     for (const listener of [...this.passListeners]) listener();
+  }
+
+  /** A watched object changed: re-judge the applications it concerns at once, from the cache, with no API call. */
+  private onCacheChange(change: CacheChange): void {
+    if (this.stopped) return;
+    for (const target of this.options.state.desired?.apps ?? []) {
+      const runtime = this.apps.get(target.app);
+      const status = runtime?.status;
+      if (runtime === undefined || status === undefined) continue;
+      const inventory = this.options.state.inventories[target.app] ?? [];
+      const keys = new Set(inventory.map(refKey));
+      if (!affects(inventory, { kind: change.object.kind, namespace: change.object.metadata.namespace }, change.key, keys)) continue;
+      const observed = observeCached(this.cache, inventory);
+      this.setStatus(runtime, target, status.observedGeneration, status.sync, status.syncError, observed.health, observed.resources);
+      // Someone deleted an object of a synced app behind our back: a pass puts it back.
+      if (change.type === 'DELETED' && keys.has(change.key) && status.sync === 'Synced') this.trigger();
+    }
   }
 
   /** Statuses of the applications in the current desired state only: the hub rejects reports on apps it dropped. */
@@ -181,6 +205,7 @@ export class Reconciler {
       }
     }
     await this.pruneRemoved(wanted);
+    this.cache.retain(scopesFor(Object.values(this.options.state.inventories).flat()));
     if (desired !== undefined) this.options.state.lastAppliedGeneration = desired.generation;
     await this.options.store.saveState(this.options.state);
   }
@@ -238,6 +263,7 @@ export class Reconciler {
       defaultNamespace: target.defaultNamespace || 'default',
     });
     inventories[target.app] = outcome.inventory;
+    for (const object of outcome.applied) this.cache.remember(object);
     await this.options.store.saveState(this.options.state);
     return outcome.error;
   }
@@ -250,11 +276,16 @@ export class Reconciler {
     const observed =
       inventory.length === 0 && status.sync === 'Failed'
         ? { health: { status: 'Missing' as const, message: 'nothing of the application is applied' }, resources: [] }
-        : await observeApp(this.options.kube, inventory);
+        : await this.observeInventory(inventory);
     // A newer generation that leaves this app's target as it was is answered by the last attempt at that target.
     const observedGeneration = runtime.attemptedKey === targetKey(target) ? generation : status.observedGeneration;
     this.setStatus(runtime, target, observedGeneration, status.sync, status.syncError, observed.health, observed.resources);
     return status.sync === 'Synced' && observed.resources.some((r) => r.health.status === 'Missing');
+  }
+
+  private async observeInventory(inventory: readonly ObjectRef[]) {
+    await this.cache.ensure(scopesFor(inventory));
+    return observeCached(this.cache, inventory);
   }
 
   private async pruneRemoved(wanted: ReadonlySet<string>): Promise<void> {
