@@ -5,7 +5,9 @@ export { appLabel, describe, refOf, fieldManager, guardRefusal, refKey } from '.
 export { crdScopes, normalize, planSync } from './plan.js';
 export type { Plan, PlannedObject } from './plan.js';
 export { buildPlan, prune, syncApp } from './sync.js';
-export type { SyncInput, SyncOutcome } from './sync.js';
+export type { LiveSource, SyncInput, SyncOutcome } from './sync.js';
+export { baselineOf, driftPaths } from './drift.js';
+export type { Baseline } from './drift.js';
 export { affects, observeCached, scopesFor } from './observe.js';
 export { WatchCache, scopeKey, scopeOf } from './cache.js';
 export type { CacheChange, Lookup, WatchScope } from './cache.js';

@@ -1,6 +1,10 @@
-// The plan of one application's sync as a value (like Fleet's agent): what to create, update and prune, and why not.
+// The plan of one application's sync as a value (like Fleet's agent): what to create, update, leave unchanged and
+// prune, and why not.
 import type { Guard } from '../config/index.js';
 import type { KubeObject, ObjectRef } from './client.js';
+import { driftPaths } from './drift.js';
+import type { Baseline } from './drift.js';
+import { toJsonText } from './json.js';
 import { appLabel, applyOrder, describe, groupOf, guardRefusal, refKey, refOf, tierOf } from './objects.js';
 import type { Tier } from './objects.js';
 
@@ -9,14 +13,17 @@ export interface PlannedObject {
   key: string;
   tier: Tier;
   object: KubeObject;
-  action: 'create' | 'update';
+  /** unchanged: applied before as it is now, and the live object still holds what was applied (nothing to send). */
+  action: 'create' | 'update' | 'unchanged';
+  /** For an update of an object applied before as it is now: the field paths someone changed in the cluster. */
+  drift?: string[];
   /** The kind is defined by a CRD in the same set and is not served yet: no dry run before its CRD is applied. */
   pendingKind: boolean;
 }
 
 export interface Plan {
   app: string;
-  /** In apply order. */
+  /** In apply order, unchanged objects included. */
   apply: PlannedObject[];
   /** Objects of the previous inventory the new one no longer holds, in delete order (reverse of apply order). */
   prune: ObjectRef[];
@@ -82,9 +89,18 @@ export interface PlanInput {
   live: ReadonlyMap<string, KubeObject | undefined>;
   previousInventory: readonly ObjectRef[];
   guard: Guard;
+  /** What the last applies stored, by refKey; without one an existing object is updated. */
+  baselines?: ReadonlyMap<string, Baseline>;
 }
 
-export function planSync({ app, normalized, live, previousInventory, guard }: PlanInput): Plan {
+function actionOf(item: Normalized['objects'][number], current: KubeObject | undefined, baseline: Baseline | undefined): Pick<PlannedObject, 'action' | 'drift'> {
+  if (current === undefined) return { action: 'create' };
+  if (baseline === undefined || baseline.desired !== toJsonText(item.object)) return { action: 'update' };
+  const drift = driftPaths(baseline, current);
+  return drift.length === 0 ? { action: 'unchanged' } : { action: 'update', drift };
+}
+
+export function planSync({ app, normalized, live, previousInventory, guard, baselines }: PlanInput): Plan {
   const errors = [...normalized.errors];
   const apply: PlannedObject[] = [];
   for (const item of normalized.objects) {
@@ -99,7 +115,7 @@ export function planSync({ app, normalized, live, previousInventory, guard }: Pl
       errors.push(`${describe(item.ref)}: already owned by application ${owner}`);
       continue;
     }
-    apply.push({ ...item, action: current === undefined ? 'create' : 'update' });
+    apply.push({ ...item, ...actionOf(item, current, item.pendingKind ? undefined : baselines?.get(item.key)) });
   }
   const wanted = new Set(normalized.objects.map((o) => o.key));
   const prune = applyOrder(

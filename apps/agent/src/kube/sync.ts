@@ -1,8 +1,12 @@
-// Drives one application's sync against the cluster: read live state, plan, dry-run the whole set, apply in order, prune.
+// Drives one application's sync against the cluster: read live state (from the watch cache when given), plan, dry-run
+// what changes, apply it in order, prune. An application whose objects are all unchanged costs no API call.
 import type { Guard } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { isNotFound } from './client.js';
+import type { Lookup } from './cache.js';
 import type { KubeClient, KubeObject, ObjectRef } from './client.js';
+import { baselineOf } from './drift.js';
+import type { Baseline } from './drift.js';
 import { appLabel, describe, fieldManager, refKey } from './objects.js';
 import { normalize, planSync } from './plan.js';
 import type { Plan } from './plan.js';
@@ -13,6 +17,16 @@ export interface SyncInput {
   previousInventory: readonly ObjectRef[];
   guard: Guard;
   defaultNamespace: string;
+  /** Baselines of the previous applies (see drift.ts), by refKey. */
+  baselines?: ReadonlyMap<string, Baseline>;
+  /** Where live objects are read from; default one GET per object. */
+  live?: LiveSource;
+}
+
+/** Live objects without a GET each: the watch cache. A lookup that cannot tell falls back to a GET. */
+export interface LiveSource {
+  ensure(refs: readonly ObjectRef[]): Promise<void>;
+  lookup(ref: ObjectRef): Lookup;
 }
 
 export interface SyncOutcome {
@@ -23,6 +37,8 @@ export interface SyncOutcome {
   plan: Plan | undefined;
   /** The objects as the API server answered each apply (what the watch cache will hold next). */
   applied: KubeObject[];
+  /** Baselines of every object the application now holds, by refKey. */
+  baselines: Map<string, Baseline>;
 }
 
 async function scopes(client: KubeClient, objects: readonly KubeObject[]): Promise<Map<string, boolean | undefined>> {
@@ -39,22 +55,28 @@ export async function buildPlan(client: KubeClient, input: SyncInput): Promise<P
   const scopeMap = await scopes(client, input.rendered);
   const normalized = normalize(input.app, input.rendered, (apiVersion, kind) => scopeMap.get(`${apiVersion}|${kind}`), input.defaultNamespace);
   const live = new Map<string, KubeObject | undefined>();
-  for (const item of normalized.objects) {
-    if (item.pendingKind) continue;
+  const readable = normalized.objects.filter((o) => !o.pendingKind);
+  await input.live?.ensure(readable.map((o) => o.ref));
+  for (const item of readable) {
+    const cached = input.live?.lookup(item.ref);
+    if (cached?.ok) {
+      live.set(item.key, cached.object);
+      continue;
+    }
     try {
       live.set(item.key, await client.get(item.ref));
     } catch (error) {
       throw new Error(`reading ${describe(item.ref)} failed: ${errorMessage(error)}`);
     }
   }
-  return planSync({ app: input.app, normalized, live, previousInventory: input.previousInventory, guard: input.guard });
+  return planSync({ app: input.app, normalized, live, previousInventory: input.previousInventory, guard: input.guard, ...(input.baselines ? { baselines: input.baselines } : {}) });
 }
 
 /** Server-side dry run of the whole set; objects that wait on a Namespace or CRD of the same set are judged leniently. */
 async function dryRun(client: KubeClient, plan: Plan): Promise<string | undefined> {
   const newNamespaces = new Set(plan.apply.filter((p) => p.ref.kind === 'Namespace' && p.action === 'create').map((p) => p.ref.name));
   for (const item of plan.apply) {
-    if (item.pendingKind) continue;
+    if (item.pendingKind || item.action === 'unchanged') continue;
     try {
       await client.apply(item.object, fieldManager, true);
     } catch (error) {
@@ -83,27 +105,37 @@ export async function prune(client: KubeClient, app: string, refs: readonly Obje
 }
 
 export async function syncApp(client: KubeClient, input: SyncInput): Promise<SyncOutcome> {
+  const kept = new Map(input.baselines ?? []);
   let plan: Plan;
   try {
     plan = await buildPlan(client, input);
   } catch (error) {
-    return { error: `planning failed: ${errorMessage(error)}`, inventory: [...input.previousInventory], plan: undefined, applied: [] };
+    return { error: `planning failed: ${errorMessage(error)}`, inventory: [...input.previousInventory], plan: undefined, applied: [], baselines: kept };
   }
-  if (plan.errors.length > 0) return { error: plan.errors.join('; '), inventory: [...input.previousInventory], plan, applied: [] };
+  if (plan.errors.length > 0) return { error: plan.errors.join('; '), inventory: [...input.previousInventory], plan, applied: [], baselines: kept };
   const dryRunError = await dryRun(client, plan);
-  if (dryRunError !== undefined) return { error: dryRunError, inventory: [...input.previousInventory], plan, applied: [] };
+  if (dryRunError !== undefined) return { error: dryRunError, inventory: [...input.previousInventory], plan, applied: [], baselines: kept };
 
   const owned = new Map<string, ObjectRef>(input.previousInventory.map((r) => [refKey(r), r]));
   const applied: KubeObject[] = [];
+  const baselines = new Map<string, Baseline>();
   for (const item of plan.apply) {
+    const previous = kept.get(item.key);
+    if (item.action === 'unchanged' && previous !== undefined) {
+      baselines.set(item.key, previous);
+      owned.set(item.key, item.ref);
+      continue;
+    }
     try {
-      applied.push(await client.apply(item.object, fieldManager));
+      const stored = await client.apply(item.object, fieldManager);
+      applied.push(stored);
+      baselines.set(item.key, baselineOf(item.object, stored));
       owned.set(item.key, item.ref);
     } catch (error) {
-      return { error: `apply of ${describe(item.ref)} failed: ${errorMessage(error)}`, inventory: [...owned.values()], plan, applied };
+      return { error: `apply of ${describe(item.ref)} failed: ${errorMessage(error)}`, inventory: [...owned.values()], plan, applied, baselines: new Map([...kept, ...baselines]) };
     }
   }
   const pruned = await prune(client, input.app, plan.prune);
   const inventory = [...plan.apply.map((p) => p.ref), ...pruned.remaining];
-  return { error: pruned.error, inventory, plan, applied };
+  return { error: pruned.error, inventory, plan, applied, baselines };
 }

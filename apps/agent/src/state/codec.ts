@@ -18,6 +18,10 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   if (!isObject(v)) fail(where, 'expected an object');
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, string(x, `${where}.${k}`)]));
 }
+function boolean(v: unknown, where: string): boolean {
+  if (typeof v !== 'boolean') fail(where, 'expected true or false');
+  return v;
+}
 function bigint(v: unknown, where: string): bigint {
   if (typeof v !== 'string' || !/^\d+$/.test(v)) fail(where, 'expected a decimal integer string');
   return BigInt(v);
@@ -54,6 +58,7 @@ function decodeApp(v: unknown, where: string): AppTargetSpec {
     commit: string(v['commit'], `${where}.commit`),
     defaultNamespace: string(v['defaultNamespace'], `${where}.defaultNamespace`),
     renderEngine: renderEngine(v['renderEngine'], `${where}.renderEngine`),
+    selfHeal: v['selfHeal'] === undefined ? true : boolean(v['selfHeal'], `${where}.selfHeal`),
     parameters: {
       clusterName: string(p['clusterName'], `${where}.parameters.clusterName`),
       clusterLabels: stringMap(p['clusterLabels'], `${where}.parameters.clusterLabels`),

@@ -24,6 +24,8 @@ export interface AppTargetSpec {
   commit: string;
   defaultNamespace: string;
   renderEngine: AppRenderEngine;
+  /** Re-apply what someone changed or deleted in the cluster as soon as it is seen (default true). */
+  selfHeal: boolean;
   parameters: { clusterName: string; clusterLabels: Record<string, string>; stage: string };
 }
 
