@@ -64,6 +64,17 @@ describe('syncApp against kube-sim', () => {
     expect(outcome.inventory).toEqual([]);
   });
 
+  it('applies nothing of a set of 20 when the dry run refuses one of them, and names it', async () => {
+    await kube.apply(ns(space), 'test');
+    const set: KubeObject[] = Array.from({ length: 19 }, (_, i) => cm(`c${i}`, space));
+    set.splice(11, 0, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad', namespace: space }, spec: { ports: [{ port: 70000 }] } });
+    const outcome = await syncApp(kube, { app: 'web', rendered: set, previousInventory: [], guard: allowAll, defaultNamespace: space });
+    expect(outcome.error).toMatch(new RegExp(`^dry run of Service ${space}/bad failed: .*70000`));
+    const live = (await kube.request('GET', `/api/v1/namespaces/${space}/configmaps`)) as { items: unknown[] };
+    expect(live.items).toEqual([]);
+    expect(outcome.applied).toEqual([]);
+  });
+
   it('refuses the whole app when one object is outside the guard, whatever the hub asked', async () => {
     await kube.apply(ns(space), 'test');
     const guard: Guard = { namespaces: new Set([space]), kinds: new Set(['ConfigMap']) };

@@ -27,9 +27,28 @@ function bigint(v: unknown, where: string): bigint {
   return BigInt(v);
 }
 
+/** The desired state and generation; each application's inventory is kept apart (see encodeInventory). */
 export function encodeState(state: AgentState): string {
   const desired = state.desired && { ...state.desired, generation: state.desired.generation.toString() };
-  return JSON.stringify({ version: 1, desired, lastAppliedGeneration: state.lastAppliedGeneration.toString(), inventories: state.inventories }, null, 2);
+  return JSON.stringify({ version: 2, desired, lastAppliedGeneration: state.lastAppliedGeneration.toString() }, null, 2);
+}
+
+/** One application's inventory, in its own file or object. */
+export function encodeInventory(app: string, refs: readonly ObjectRef[]): string {
+  return JSON.stringify({ version: 1, app, objects: refs });
+}
+
+export function decodeInventory(text: string, source: string): { app: string; refs: ObjectRef[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    fail(source, `not JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(json)) fail(source, 'expected an object');
+  const objects = json['objects'];
+  if (!Array.isArray(objects)) fail(`${source}: objects`, 'expected a list');
+  return { app: string(json['app'], `${source}: app`), refs: objects.map((r, i) => decodeRef(r, `${source}: objects[${i}]`)) };
 }
 
 function decodeRef(v: unknown, where: string): ObjectRef {
@@ -87,6 +106,7 @@ export function decodeState(text: string, source: string): AgentState {
     fail(source, `not JSON: ${(error as Error).message}`);
   }
   if (!isObject(json)) fail(source, 'expected an object');
+  // Version 1 kept every inventory in the state document: still read, so an upgraded agent keeps pruning.
   const inventories = json['inventories'] ?? {};
   if (!isObject(inventories)) fail(`${source}: inventories`, 'expected an object');
   return {
