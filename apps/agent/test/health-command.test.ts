@@ -45,6 +45,14 @@ describe('flotilla-agent health', () => {
     expect(err).toEqual(['bad.yaml: document 2: not a Kubernetes object (no kind)', 'gone.yaml: cannot read: ENOENT: no such file']);
   });
 
+  it('judges with the rules given by --rule, as the agent would for an application that has them', async () => {
+    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nstatus: { ready: false }';
+    const { code, out } = await run(['-f', 'w.yaml', '--rule', "example.com/Widget=object.status.ready ? 'Healthy' : {'status': 'Progressing', 'message': 'widget not ready'}"], { 'w.yaml': widget });
+    expect(code).toBe(0);
+    expect(out).toEqual([{ kind: 'Widget', name: 'w', status: 'Progressing', message: 'widget not ready' }]);
+    expect((await run(['-f', 'w.yaml', '--rule', 'Widget'], { 'w.yaml': widget })).code).toBe(2);
+  });
+
   it('refuses a call without a file', async () => {
     expect((await run([])).code).toBe(2);
     expect((await run(['-f'])).err[0]).toContain('-f needs a file name');

@@ -14,7 +14,7 @@ const state: AgentState = {
   desired: {
     generation: 9007199254740993n,
     clusterId: 'id-1',
-    apps: [{ app: 'web', repoUrl: 'https://git.example.com/web.git', path: 'deploy', commit: 'a'.repeat(40), defaultNamespace: 'shop', renderEngine: 'kustomize-binary', selfHeal: false, parameters: { clusterName: 'c1', clusterLabels: { env: 'prod' }, stage: 'prod' } }],
+    apps: [{ app: 'web', repoUrl: 'https://git.example.com/web.git', path: 'deploy', commit: 'a'.repeat(40), defaultNamespace: 'shop', renderEngine: 'kustomize-binary', selfHeal: false, healthRules: [{ kind: 'example.com/Widget', expression: "object.status.phase == 'Ready' ? 'Healthy' : 'Progressing'" }], parameters: { clusterName: 'c1', clusterLabels: { env: 'prod' }, stage: 'prod' } }],
   },
   lastAppliedGeneration: 7n,
   inventories: { web: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'a' }, { apiVersion: 'v1', kind: 'Namespace', name: 'shop' }] },

@@ -2,6 +2,7 @@
 // by the same rules the agent reports with (workloads with the pods of the same files). I/O is injected.
 import { parseAllDocuments } from 'yaml';
 import { assessSet } from './index.js';
+import type { CustomHealthRule } from './custom.js';
 import type { LiveObject } from './types.js';
 import { str } from './fields.js';
 
@@ -11,7 +12,11 @@ export interface HealthCommandIo {
   err(line: string): void;
 }
 
-const usage = 'usage: flotilla-agent health -f <file.yaml> [-f <file.yaml> ...]   (- reads standard input)';
+const usage = [
+  'usage: flotilla-agent health -f <file.yaml> [-f <file.yaml> ...] [--rule <Kind>=<CEL expression> ...]',
+  '  -f -     reads standard input',
+  "  --rule   an application health rule, e.g. --rule \"example.com/Widget=object.status.ready ? 'Healthy' : 'Progressing'\"",
+].join('\n');
 
 function isObject(value: unknown): value is LiveObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -41,6 +46,7 @@ export function objectsOf(text: string, source: string): { objects: LiveObject[]
 /** Runs the command; returns the process exit code (0 all printed, 1 a file could not be read or parsed, 2 usage). */
 export async function healthCommand(args: readonly string[], io: HealthCommandIo): Promise<number> {
   const files: string[] = [];
+  const rules: CustomHealthRule[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -55,6 +61,15 @@ export async function healthCommand(args: readonly string[], io: HealthCommandIo
       }
       files.push(file);
     } else if (arg.startsWith('--filename=')) files.push(arg.slice('--filename='.length));
+    else if (arg === '--rule') {
+      const spec = args[++i] ?? '';
+      const equals = spec.indexOf('=');
+      if (equals <= 0 || equals === spec.length - 1) {
+        io.err(`--rule needs <Kind>=<CEL expression>, got ${JSON.stringify(spec)}\n${usage}`);
+        return 2;
+      }
+      rules.push({ kind: spec.slice(0, equals), expression: spec.slice(equals + 1) });
+    }
     else {
       io.err(`unknown argument ${JSON.stringify(arg)}\n${usage}`);
       return 2;
@@ -80,7 +95,7 @@ export async function healthCommand(args: readonly string[], io: HealthCommandIo
     failed ||= parsed.errors.length > 0;
     objects.push(...parsed.objects);
   }
-  assessSet(objects).forEach((health, i) => {
+  assessSet(objects, rules).forEach((health, i) => {
     const object = objects[i]!;
     io.out(JSON.stringify({ kind: str(object, 'kind') ?? '', name: str(object, 'metadata', 'name') ?? '', status: health.status, message: health.message }));
   });

@@ -3,6 +3,8 @@ import { cronJobHealth, jobHealth } from './batch.js';
 import { apiServiceHealth, conditionsHealth, hpaHealth, namespaceHealth } from './conditions.js';
 import { field, str } from './fields.js';
 import { ingressHealth, persistentVolumeClaimHealth, serviceHealth } from './networking.js';
+import { applyCustomRules } from './custom.js';
+import type { CustomHealthRule } from './custom.js';
 import { podHealth } from './pod.js';
 import type { HealthContext, HealthResult, HealthRule, HealthStatus, LiveObject } from './types.js';
 import { currentPods, daemonSetHealth, deploymentHealth, podOwningKinds, replicaSetHealth, statefulSetHealth, withPods } from './workloads.js';
@@ -11,6 +13,8 @@ export type { HealthContext, HealthResult, HealthRule, HealthStatus, LiveObject 
 export { healthStatuses } from './types.js';
 export { currentPods, podOwningKinds } from './workloads.js';
 export { podProblem } from './pod.js';
+export { applyCustomRules, evaluateRule, ruleMatches } from './custom.js';
+export type { CustomHealthRule } from './custom.js';
 export type { PodProblem } from './pod.js';
 
 /** Rules keyed by "group/Kind" (core group: "/Kind"). */
@@ -52,14 +56,14 @@ export function contextAmong(object: LiveObject, sameNamespace: { replicaSets: r
 }
 
 /** The health of every object of a set, each workload judged with the pods of the set it owns (as `health -f` does). */
-export function assessSet(objects: readonly LiveObject[]): HealthResult[] {
+export function assessSet(objects: readonly LiveObject[], rules: readonly CustomHealthRule[] = []): HealthResult[] {
   const namespaceOf = (o: LiveObject) => str(o, 'metadata', 'namespace') ?? '';
   const isCore = (o: LiveObject, kind: string, group: string) => str(o, 'kind') === kind && groupOf(str(o, 'apiVersion') ?? '') === group;
   return objects.map((object) => {
     const ns = namespaceOf(object);
     const replicaSets = objects.filter((o) => isCore(o, 'ReplicaSet', 'apps') && namespaceOf(o) === ns);
     const pods = objects.filter((o) => isCore(o, 'Pod', '') && namespaceOf(o) === ns);
-    return assessHealth(object, contextAmong(object, { replicaSets, pods }));
+    return applyCustomRules(object, assessHealth(object, contextAmong(object, { replicaSets, pods })), rules);
   });
 }
 

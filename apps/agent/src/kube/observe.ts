@@ -1,6 +1,6 @@
 // Judges an application's objects from the watch cache with the pure rules: no API call per object per poll.
-import { assessHealth, contextAmong, podOwningKinds, worstOf } from '../health/index.js';
-import type { HealthResult } from '../health/index.js';
+import { applyCustomRules, assessHealth, contextAmong, podOwningKinds, worstOf } from '../health/index.js';
+import type { CustomHealthRule, HealthResult } from '../health/index.js';
 import type { WatchCache, WatchScope } from './cache.js';
 import { scopeKey, scopeOf } from './cache.js';
 import type { ObjectRef } from './client.js';
@@ -41,7 +41,8 @@ export function affects(inventory: readonly ObjectRef[], changed: { kind: string
   return inventory.some((ref) => ownsPods(ref) && ref.namespace === changed.namespace);
 }
 
-export function observeCached(cache: WatchCache, inventory: readonly ObjectRef[]): AppHealth {
+/** Health of each object from the cache: the built-in rule, or the first of the app's own rules for its kind. */
+export function observeCached(cache: WatchCache, inventory: readonly ObjectRef[], rules: readonly CustomHealthRule[] = []): AppHealth {
   const resources: ResourceHealth[] = inventory.map((ref) => {
     const found = cache.lookup(ref);
     if (!found.ok) return { ref, health: { status: 'Unknown', message: `cannot read: ${found.error}` } };
@@ -50,7 +51,7 @@ export function observeCached(cache: WatchCache, inventory: readonly ObjectRef[]
       object !== undefined && ref.namespace !== undefined && ownsPods(ref)
         ? contextAmong(object, { replicaSets: cache.list(replicaSetScope(ref.namespace)), pods: cache.list(podScope(ref.namespace)) })
         : undefined;
-    return { ref, health: assessHealth(object, context) };
+    return { ref, health: applyCustomRules(object, assessHealth(object, context), rules) };
   });
   return { health: worstOf(resources.map((r) => ({ ...r, label: describe(r.ref) }))), resources };
 }

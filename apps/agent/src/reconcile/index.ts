@@ -152,7 +152,7 @@ export class Reconciler {
       const inventory = this.options.state.inventories[target.app] ?? [];
       const keys = new Set(inventory.map(refKey));
       if (!affects(inventory, { kind: change.object.kind, namespace: change.object.metadata.namespace }, change.key, keys)) continue;
-      const observed = observeCached(this.cache, inventory);
+      const observed = observeCached(this.cache, inventory, target.healthRules);
       // A sync's own writes are not drift; the pass judges drift again once it is done.
       if (!runtime.syncing) runtime.drift = this.driftOf(inventory, runtime);
       this.setStatus(runtime, target, status.observedGeneration, observed.health, observed.resources);
@@ -327,7 +327,7 @@ export class Reconciler {
     const observed =
       inventory.length === 0 && runtime.sync === 'Failed'
         ? { health: { status: 'Missing' as const, message: 'nothing of the application is applied' }, resources: [] }
-        : await this.observeInventory(inventory);
+        : await this.observeInventory(inventory, target);
     runtime.drift = this.driftOf(inventory, runtime);
     // A newer generation that leaves this app's target as it was is answered by the last attempt at that target.
     const observedGeneration = runtime.attemptedKey === targetKey(target) ? generation : status.observedGeneration;
@@ -350,9 +350,9 @@ export class Reconciler {
     return drift;
   }
 
-  private async observeInventory(inventory: readonly ObjectRef[]) {
+  private async observeInventory(inventory: readonly ObjectRef[], target: AppTargetSpec) {
     await this.cache.ensure(scopesFor(inventory));
-    return observeCached(this.cache, inventory);
+    return observeCached(this.cache, inventory, target.healthRules);
   }
 
   private async pruneRemoved(wanted: ReadonlySet<string>): Promise<void> {

@@ -37,6 +37,7 @@ export function toSnapshot(message: DesiredState): { snapshot: DesiredSnapshot; 
       defaultNamespace: a.defaultNamespace,
       renderEngine: renderEngineOf(a.renderEngine),
       selfHeal: a.selfHeal ?? true,
+      healthRules: a.healthRules.map((r) => ({ kind: r.kind, expression: r.expression })),
       parameters: {
         clusterName: a.parameters?.clusterName ?? '',
         clusterLabels: { ...(a.parameters?.clusterLabels ?? {}) },

@@ -2,6 +2,7 @@
 import { AgentError } from '../errors.js';
 import { appRenderEngines } from './types.js';
 import type { AgentState, AppRenderEngine, AppTargetSpec, DesiredSnapshot, StoredCredential } from './types.js';
+import type { CustomHealthRule } from '../health/index.js';
 import type { ObjectRef } from '../kube/index.js';
 
 type Json = Record<string, unknown>;
@@ -66,6 +67,15 @@ function renderEngine(v: unknown, where: string): AppRenderEngine {
   return engine;
 }
 
+function healthRules(v: unknown, where: string): CustomHealthRule[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(where, 'expected a list');
+  return v.map((r, i) => {
+    if (!isObject(r)) fail(`${where}[${i}]`, 'expected an object');
+    return { kind: string(r['kind'], `${where}[${i}].kind`), expression: string(r['expression'], `${where}[${i}].expression`) };
+  });
+}
+
 function decodeApp(v: unknown, where: string): AppTargetSpec {
   if (!isObject(v)) fail(where, 'expected an object');
   const p = v['parameters'];
@@ -78,6 +88,7 @@ function decodeApp(v: unknown, where: string): AppTargetSpec {
     defaultNamespace: string(v['defaultNamespace'], `${where}.defaultNamespace`),
     renderEngine: renderEngine(v['renderEngine'], `${where}.renderEngine`),
     selfHeal: v['selfHeal'] === undefined ? true : boolean(v['selfHeal'], `${where}.selfHeal`),
+    healthRules: healthRules(v['healthRules'], `${where}.healthRules`),
     parameters: {
       clusterName: string(p['clusterName'], `${where}.parameters.clusterName`),
       clusterLabels: stringMap(p['clusterLabels'], `${where}.parameters.clusterLabels`),
