@@ -1,5 +1,6 @@
 // Drift and steady state against a simulated cluster: hand edits are reported with their field paths and healed, a
 // reconcile of an unchanged app costs a constant number of API calls, removed files are pruned and nothing else.
+import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster } from '@flotilla/kube-sim';
 import type { SimulatedCluster } from '@flotilla/kube-sim';
@@ -131,6 +132,30 @@ describe('drift and steady state', () => {
     stop();
     expect(calls).toEqual([]);
     expect(hub.latestApp('steady')?.sync).toBe(SyncStatus.SYNCED);
+  });
+
+  it('rebuilds a lost inventory from the ownership label, so a file removed meanwhile is still pruned', async () => {
+    const hub = new FakeHub({ bootstrapToken: 'boot-1' });
+    await hub.start();
+    cleanups.push(() => hub.stop());
+    const dir = await tempDir('flotilla-agent-rebuild-');
+    cleanups.push(() => dir.cleanup());
+    const start = () => startAgent({ hubAddress: hub.address, clusterName: 'c1', bootstrapToken: 'boot-1', stateDir: dir.path, kubeconfig: cluster.kubeconfig(), insecure: true, timings, logger: pino({ level: 'silent' }) });
+    await git.createRepo('lost');
+    const a = await git.commit('lost', { 'app/ns.yaml': namespace('lost'), 'app/keep.yaml': configMap('keep'), 'app/gone.yaml': configMap('gone') });
+    hub.setApps([appTarget('lost', git.repoUrl('lost'), a, 'app', 'lost')]);
+    const first = await start();
+    await synced(hub, 'lost', a);
+    await first.close();
+    await rm(`${dir.path}/inventories/lost.json`);
+
+    const b = await git.commit('lost', { 'app/gone.yaml': null });
+    hub.setApps([appTarget('lost', git.repoUrl('lost'), b, 'app', 'lost')]);
+    const second = await start();
+    cleanups.push(() => second.close());
+    await synced(hub, 'lost', b);
+    expect(await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'lost', name: 'gone' })).toBeUndefined();
+    expect(await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'lost', name: 'keep' })).toBeDefined();
   });
 
   it('prunes a removed file, but not an object of the same name that someone else owns', async () => {

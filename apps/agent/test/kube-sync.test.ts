@@ -92,6 +92,18 @@ describe('syncApp against kube-sim', () => {
     expect((await kube.get(ref(cm('shared', space))))?.['data']).toEqual({ k: 'v' });
   });
 
+  it("scopes ownership to its hub: labels what it applies, and neither takes over nor prunes another hub's object of the same app", async () => {
+    await kube.apply(ns(space), 'test');
+    const mine = await syncApp(kube, { app: 'web', rendered: [cm('a', space)], previousInventory: [], guard: allowAll, defaultNamespace: space, hub: 'hub-a' });
+    expect(mine.error).toBeUndefined();
+    expect((await kube.get(ref(cm('a', space))))?.metadata.labels).toEqual({ 'app.flotilla.dev/name': 'web', 'app.flotilla.dev/hub': 'hub-a' });
+    const other = await syncApp(kube, { app: 'web', rendered: [cm('a', space, { k: 'theirs' })], previousInventory: [], guard: allowAll, defaultNamespace: space, hub: 'hub-b' });
+    expect(other.error).toBe(`ConfigMap ${space}/a: already owned by application web of another hub (app.flotilla.dev/hub=hub-a)`);
+    const pruned = await syncApp(kube, { app: 'web', rendered: [], previousInventory: mine.inventory, guard: allowAll, defaultNamespace: space, hub: 'hub-b' });
+    expect(pruned.error).toBeUndefined();
+    expect((await kube.get(ref(cm('a', space))))?.['data']).toEqual({ k: 'v' });
+  });
+
   it('applies a CRD and its custom objects in one set', async () => {
     const crd: KubeObject = {
       apiVersion: 'apiextensions.k8s.io/v1',

@@ -1,7 +1,8 @@
 // Kubernetes access for the agent: the JSON client, the plan, the sync driver and health observation.
 export { KubeClient, KubeError, isNotFound, loadKubeConfig } from './client.js';
 export type { ApiResource, KubeObject, ObjectRef } from './client.js';
-export { appLabel, describe, refOf, fieldManager, guardRefusal, refKey } from './objects.js';
+export { appLabel, describe, fieldManager, guardRefusal, hubLabel, hubScopeOf, ownedBy, refKey, refOf } from './objects.js';
+export { rebuildInventory } from './inventory.js';
 export { crdScopes, normalize, planSync } from './plan.js';
 export type { Plan, PlannedObject } from './plan.js';
 export { buildPlan, prune, syncApp } from './sync.js';

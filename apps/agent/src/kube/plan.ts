@@ -5,7 +5,7 @@ import type { KubeObject, ObjectRef } from './client.js';
 import { driftPaths } from './drift.js';
 import type { Baseline } from './drift.js';
 import { toJsonText } from './json.js';
-import { appLabel, applyOrder, describe, groupOf, guardRefusal, refKey, refOf, tierOf } from './objects.js';
+import { appLabel, applyOrder, describe, groupOf, guardRefusal, hubLabel, refKey, refOf, tierOf } from './objects.js';
 import type { Tier } from './objects.js';
 
 export interface PlannedObject {
@@ -53,7 +53,7 @@ export interface Normalized {
 }
 
 /** Places namespaced objects without a namespace in the default one, drops namespaces from cluster-scoped ones, labels every object with its app. */
-export function normalize(app: string, rendered: readonly KubeObject[], scopeOf: ScopeOf, defaultNamespace: string): Normalized {
+export function normalize(app: string, rendered: readonly KubeObject[], scopeOf: ScopeOf, defaultNamespace: string, hub?: string): Normalized {
   const fromCrds = crdScopes(rendered);
   const errors: string[] = [];
   const objects: Normalized['objects'] = [];
@@ -66,7 +66,7 @@ export function normalize(app: string, rendered: readonly KubeObject[], scopeOf:
       errors.push(`${describe(refOf(original))}: the cluster serves no kind ${original.kind} in ${original.apiVersion}`);
       continue;
     }
-    const metadata = { ...original.metadata, labels: { ...(original.metadata.labels ?? {}), [appLabel]: app } };
+    const metadata = { ...original.metadata, labels: { ...(original.metadata.labels ?? {}), [appLabel]: app, ...(hub !== undefined ? { [hubLabel]: hub } : {}) } };
     if (namespaced) metadata.namespace = original.metadata.namespace || defaultNamespace;
     else delete metadata.namespace;
     const object: KubeObject = { ...original, metadata };
@@ -91,6 +91,8 @@ export interface PlanInput {
   guard: Guard;
   /** What the last applies stored, by refKey; without one an existing object is updated. */
   baselines?: ReadonlyMap<string, Baseline>;
+  /** This agent's hub scope (hubLabel); undefined: ownership by application name alone. */
+  hub?: string;
 }
 
 function actionOf(item: Normalized['objects'][number], current: KubeObject | undefined, baseline: Baseline | undefined): Pick<PlannedObject, 'action' | 'drift'> {
@@ -100,7 +102,7 @@ function actionOf(item: Normalized['objects'][number], current: KubeObject | und
   return drift.length === 0 ? { action: 'unchanged' } : { action: 'update', drift };
 }
 
-export function planSync({ app, normalized, live, previousInventory, guard, baselines }: PlanInput): Plan {
+export function planSync({ app, normalized, live, previousInventory, guard, baselines, hub }: PlanInput): Plan {
   const errors = [...normalized.errors];
   const apply: PlannedObject[] = [];
   for (const item of normalized.objects) {
@@ -113,6 +115,11 @@ export function planSync({ app, normalized, live, previousInventory, guard, base
     const owner = current?.metadata.labels?.[appLabel];
     if (owner !== undefined && owner !== app) {
       errors.push(`${describe(item.ref)}: already owned by application ${owner}`);
+      continue;
+    }
+    const ownerHub = current?.metadata.labels?.[hubLabel];
+    if (hub !== undefined && ownerHub !== undefined && ownerHub !== hub) {
+      errors.push(`${describe(item.ref)}: already owned by application ${owner ?? '?'} of another hub (${hubLabel}=${ownerHub})`);
       continue;
     }
     apply.push({ ...item, ...actionOf(item, current, item.pendingKind ? undefined : baselines?.get(item.key)) });

@@ -7,7 +7,7 @@ import type { Lookup } from './cache.js';
 import type { KubeClient, KubeObject, ObjectRef } from './client.js';
 import { baselineOf } from './drift.js';
 import type { Baseline } from './drift.js';
-import { appLabel, describe, fieldManager, refKey } from './objects.js';
+import { describe, fieldManager, ownedBy, refKey } from './objects.js';
 import { normalize, planSync } from './plan.js';
 import type { Plan } from './plan.js';
 
@@ -21,6 +21,8 @@ export interface SyncInput {
   baselines?: ReadonlyMap<string, Baseline>;
   /** Where live objects are read from; default one GET per object. */
   live?: LiveSource;
+  /** This agent's hub scope, labelled on every object (hubLabel); undefined: none. */
+  hub?: string;
 }
 
 /** Live objects without a GET each: the watch cache. A lookup that cannot tell falls back to a GET. */
@@ -53,7 +55,7 @@ async function scopes(client: KubeClient, objects: readonly KubeObject[]): Promi
 /** Builds the plan: discovery and live reads are the only I/O; the decisions are planSync's. */
 export async function buildPlan(client: KubeClient, input: SyncInput): Promise<Plan> {
   const scopeMap = await scopes(client, input.rendered);
-  const normalized = normalize(input.app, input.rendered, (apiVersion, kind) => scopeMap.get(`${apiVersion}|${kind}`), input.defaultNamespace);
+  const normalized = normalize(input.app, input.rendered, (apiVersion, kind) => scopeMap.get(`${apiVersion}|${kind}`), input.defaultNamespace, input.hub);
   const live = new Map<string, KubeObject | undefined>();
   const readable = normalized.objects.filter((o) => !o.pendingKind);
   await input.live?.ensure(readable.map((o) => o.ref));
@@ -69,7 +71,7 @@ export async function buildPlan(client: KubeClient, input: SyncInput): Promise<P
       throw new Error(`reading ${describe(item.ref)} failed: ${errorMessage(error)}`);
     }
   }
-  return planSync({ app: input.app, normalized, live, previousInventory: input.previousInventory, guard: input.guard, ...(input.baselines ? { baselines: input.baselines } : {}) });
+  return planSync({ app: input.app, normalized, live, previousInventory: input.previousInventory, guard: input.guard, ...(input.baselines ? { baselines: input.baselines } : {}), ...(input.hub !== undefined ? { hub: input.hub } : {}) });
 }
 
 /** Server-side dry run of the whole set; objects that wait on a Namespace or CRD of the same set are judged leniently. */
@@ -88,13 +90,13 @@ async function dryRun(client: KubeClient, plan: Plan): Promise<string | undefine
 }
 
 /** Deletes stale objects that still carry this app's label; returns those that could not be deleted, with the first error. */
-export async function prune(client: KubeClient, app: string, refs: readonly ObjectRef[]): Promise<{ remaining: ObjectRef[]; error: string | undefined }> {
+export async function prune(client: KubeClient, app: string, refs: readonly ObjectRef[], hub?: string): Promise<{ remaining: ObjectRef[]; error: string | undefined }> {
   const remaining: ObjectRef[] = [];
   let firstError: string | undefined;
   for (const ref of refs) {
     try {
       const live = await client.get(ref);
-      if (live === undefined || live.metadata.labels?.[appLabel] !== app) continue;
+      if (live === undefined || !ownedBy(live.metadata.labels, app, hub)) continue;
       await client.delete(ref);
     } catch (error) {
       remaining.push(ref);
@@ -135,7 +137,7 @@ export async function syncApp(client: KubeClient, input: SyncInput): Promise<Syn
       return { error: `apply of ${describe(item.ref)} failed: ${errorMessage(error)}`, inventory: [...owned.values()], plan, applied, baselines: new Map([...kept, ...baselines]) };
     }
   }
-  const pruned = await prune(client, input.app, plan.prune);
+  const pruned = await prune(client, input.app, plan.prune, input.hub);
   const inventory = [...plan.apply.map((p) => p.ref), ...pruned.remaining];
   return { error: pruned.error, inventory, plan, applied, baselines };
 }

@@ -8,7 +8,7 @@ import { backoffDelay, defaultBackoff } from '../clock.js';
 import type { Guard, KustomizeBinaryConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import type { HealthResult } from '../health/index.js';
-import { affects, describe, driftPaths, guardRefusal, observeCached, prune, refKey, scopeOf, scopesFor, syncApp, WatchCache } from '../kube/index.js';
+import { affects, describe, driftPaths, guardRefusal, observeCached, prune, rebuildInventory, refKey, scopeOf, scopesFor, syncApp, WatchCache } from '../kube/index.js';
 import type { Baseline, CacheChange, KubeClient, LiveSource, ObjectRef, ResourceHealth } from '../kube/index.js';
 import type { Source } from '../source/index.js';
 import type { AgentState, AppTargetSpec, DesiredSnapshot, StateStore } from '../state/index.js';
@@ -25,6 +25,8 @@ export interface ReconcilerOptions {
   /** The watch cache health is read from; default: one of the reconciler's own on `kube`, stopped with it. */
   cache?: WatchCache;
   guard: Guard;
+  /** This agent's hub scope, labelled on everything it applies (see hubLabel); undefined: no hub label. */
+  hub?: string | undefined;
   /** The external kustomize the cluster admin allows; undefined: apps asking for it fail. */
   kustomize?: KustomizeBinaryConfig | undefined;
   clock: Clock;
@@ -303,6 +305,17 @@ export class Reconciler {
     }
     runtime.digest = manifestDigest(objects);
     const inventories = this.options.state.inventories;
+    if (inventories[target.app] === undefined) {
+      // No record of what this app owns (new, or its inventory object was lost): ask the cluster, by ownership label.
+      try {
+        const rebuilt = await rebuildInventory(this.options.kube, target.app, this.options.guard, this.options.hub);
+        if (rebuilt.refs.length > 0) this.options.log.info({ app: target.app, objects: rebuilt.refs.length }, 'inventory rebuilt from the ownership label');
+        if (rebuilt.skipped.length > 0) this.options.log.debug({ app: target.app, skipped: rebuilt.skipped }, 'kinds not listed while rebuilding the inventory');
+        inventories[target.app] = rebuilt.refs;
+      } catch (error) {
+        this.options.log.warn({ app: target.app, err: errorMessage(error) }, 'cannot rebuild the inventory from the cluster');
+      }
+    }
     const outcome = await syncApp(this.options.kube, {
       app: target.app,
       rendered: objects,
@@ -311,6 +324,7 @@ export class Reconciler {
       defaultNamespace: target.defaultNamespace || 'default',
       baselines: runtime.baselines,
       live: this.live,
+      ...(this.options.hub !== undefined ? { hub: this.options.hub } : {}),
     });
     runtime.baselines = outcome.baselines;
     inventories[target.app] = outcome.inventory;
@@ -363,7 +377,7 @@ export class Reconciler {
       const refused = refs.filter((ref) => guardRefusal(this.options.guard, ref) !== undefined);
       if (refused.length > 0) this.options.log.warn({ app, refused: refused.map(describe) }, 'not pruning objects outside the guard');
       const allowed = refs.filter((ref) => guardRefusal(this.options.guard, ref) === undefined);
-      const result = await prune(this.options.kube, app, [...allowed].reverse());
+      const result = await prune(this.options.kube, app, [...allowed].reverse(), this.options.hub);
       if (result.error) this.options.log.warn({ app, err: result.error }, 'pruning a removed application failed; will retry');
       if (result.remaining.length === 0) {
         delete inventories[app];
