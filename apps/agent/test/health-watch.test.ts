@@ -46,6 +46,8 @@ describe('health from the watch cache', () => {
     [git, cluster, dir] = await Promise.all([startGitServer(), startCluster({ controllers: { stepMs: 20 } }), tempDir('flotilla-agent-watch-')]);
     hub = new FakeHub({ bootstrapToken: 'boot-1' });
     await hub.start();
+    hub.setApps([]);
+    agent = await startAgent({ hubAddress: hub.address, clusterName: 'c1', bootstrapToken: 'boot-1', stateDir: dir.path, kubeconfig: cluster.kubeconfig(), insecure: true, timings, logger: pino({ level: 'silent' }) });
   });
   afterAll(async () => {
     await agent?.close();
@@ -53,32 +55,39 @@ describe('health from the watch cache', () => {
     await Promise.all([git?.close(), cluster?.close(), dir?.cleanup()]);
   });
 
-  it('reports a Deployment whose pods start crash-looping Degraded, naming the pod and CrashLoopBackOff, within a second', async () => {
-    await git.createRepo('web');
-    const commit = await git.commit('web', { 'app/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: watched\n', 'app/web.yaml': deployment('web') });
-    hub.setApps([appTarget('web', git.repoUrl('web'), commit, 'app', 'watched')]);
-    agent = await startAgent({ hubAddress: hub.address, clusterName: 'c1', bootstrapToken: 'boot-1', stateDir: dir.path, kubeconfig: cluster.kubeconfig(), insecure: true, timings, logger: pino({ level: 'silent' }) });
-    await hub.until(() => hub.latestApp('web')?.sync === SyncStatus.SYNCED && hub.latestApp('web')?.health === HealthStatus.HEALTHY);
+  /** Deploys `name` healthy, injects `fault`, waits for the simulator to show it, then awaits Degraded at the hub within a second. */
+  async function degradedWithinASecond(name: string, fault: 'crash-loop' | 'oom-kill') {
+    await git.createRepo(name);
+    const commit = await git.commit(name, { 'app/ns.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`, 'app/web.yaml': deployment(name) });
+    hub.setApps([appTarget(name, git.repoUrl(name), commit, 'app', name)]);
+    await hub.until(() => hub.latestApp(name)?.sync === SyncStatus.SYNCED && hub.latestApp(name)?.health === HealthStatus.HEALTHY);
 
     const crashing = new Promise<void>((resolve) => {
-      const stop = cluster.store.watch({ group: '', resource: 'pods', namespace: 'watched' }, (e) => {
+      const stop = cluster.store.watch({ group: '', resource: 'pods', namespace: name }, (e) => {
         if (!waitingReason(e).includes('CrashLoopBackOff')) return;
         stop();
         resolve();
       });
     });
-    cluster.faults!.inject({ kind: 'Deployment', namespace: 'watched', name: 'web', fault: 'crash-loop' });
+    cluster.faults!.inject({ kind: 'Deployment', namespace: name, name, fault });
     await crashing;
-
     const degraded = await within(
       1000,
       hub.until(() => {
-        const s = hub.latestApp('web');
+        const s = hub.latestApp(name);
         return s?.health === HealthStatus.DEGRADED && s;
       }),
-      'Degraded at the hub after the pod crash-looped',
+      `${name}: Degraded at the hub after the pod crash-looped`,
     );
-    expect(degraded.healthMessage).toMatch(/^Deployment watched\/web: pod web-[a-z0-9]+-[a-z0-9]+: container web: CrashLoopBackOff: back-off/);
     expect(degraded.resources.find((r) => r.kind === 'Deployment')?.health).toBe(HealthStatus.DEGRADED);
+    return degraded.healthMessage;
+  }
+
+  it('reports a Deployment whose pods start crash-looping Degraded, naming the pod and CrashLoopBackOff, within a second', async () => {
+    expect(await degradedWithinASecond('web', 'crash-loop')).toMatch(/^Deployment web\/web: pod web-[a-z0-9]+-[a-z0-9]+: container web: CrashLoopBackOff: back-off/);
+  });
+
+  it('reports a Deployment whose container is OOM-killed Degraded, naming OOMKilled, within a second', async () => {
+    expect(await degradedWithinASecond('hungry', 'oom-kill')).toMatch(/^Deployment hungry\/hungry: pod hungry-[a-z0-9]+-[a-z0-9]+: container hungry: OOMKilled \(CrashLoopBackOff\)/);
   });
 });
