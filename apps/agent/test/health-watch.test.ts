@@ -56,7 +56,7 @@ describe('health from the watch cache', () => {
   });
 
   /** Deploys `name` healthy, injects `fault`, waits for the simulator to show it, then awaits Degraded at the hub within a second. */
-  async function degradedWithinASecond(name: string, fault: 'crash-loop' | 'oom-kill') {
+  async function degradedWithinASecond(name: string, fault: 'crash-loop' | 'oom-kill', beforeFault: () => void = () => {}) {
     await git.createRepo(name);
     const commit = await git.commit(name, { 'app/ns.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`, 'app/web.yaml': deployment(name) });
     hub.setApps([appTarget(name, git.repoUrl(name), commit, 'app', name)]);
@@ -69,6 +69,7 @@ describe('health from the watch cache', () => {
         resolve();
       });
     });
+    beforeFault();
     cluster.faults!.inject({ kind: 'Deployment', namespace: name, name, fault });
     await crashing;
     const degraded = await within(
@@ -89,5 +90,9 @@ describe('health from the watch cache', () => {
 
   it('reports a Deployment whose container is OOM-killed Degraded, naming OOMKilled, within a second', async () => {
     expect(await degradedWithinASecond('hungry', 'oom-kill')).toMatch(/^Deployment hungry\/hungry: pod hungry-[a-z0-9]+-[a-z0-9]+: container hungry: OOMKilled \(CrashLoopBackOff\)/);
+  });
+
+  it('keeps watching after the API server drops every watch: the next change still arrives', async () => {
+    expect(await degradedWithinASecond('dropped', 'crash-loop', () => cluster.dropWatches())).toContain('CrashLoopBackOff');
   });
 });

@@ -31,6 +31,17 @@ interface WatchEvent {
 
 const isWatchEvent = (v: unknown): v is WatchEvent => typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string' && typeof (v as { object?: unknown }).object === 'object';
 
+/**
+ * True when `event` is older than what the cache holds (an apply's answer remembered before its own watch event, with
+ * an earlier event still on the way). resourceVersions are compared only when both are integers, as etcd's are.
+ */
+function olderThan(event: KubeObject, cached: KubeObject | undefined): boolean {
+  const a = event.metadata['resourceVersion'];
+  const b = cached?.metadata['resourceVersion'];
+  if (typeof a !== 'string' || typeof b !== 'string' || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) < BigInt(b);
+}
+
 class Informer {
   readonly objects = new Map<string, KubeObject>();
   /** Undefined once listed; the reason while the kind cannot be listed. */
@@ -60,26 +71,34 @@ class Informer {
     this.resolveSynced();
   }
 
+  /** Where the next watch resumes; undefined: list first. */
+  private resourceVersion: string | undefined;
+
   private async run(): Promise<void> {
     let failures = 0;
-    let resourceVersion: string | undefined;
     while (!this.stopped) {
       try {
         const path = await this.client.path({ ...this.scope, name: '' }, false);
-        if (resourceVersion === undefined) resourceVersion = await this.list(path);
-        failures = 0;
-        resourceVersion = await this.watch(path, resourceVersion);
+        if (this.resourceVersion === undefined) this.resourceVersion = await this.list(path);
+        const events = await this.watch(path, this.resourceVersion);
+        // A server that ends watches at once (a proxy dropping them) must not make this loop spin.
+        failures = events > 0 ? 0 : failures + 1;
+        if (failures > 0) await this.pause(Math.min(30_000, 50 * 2 ** Math.min(failures, 10)));
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof KubeError && error.status === 410) {
-          resourceVersion = undefined;
+          // Too old to resume: list again (what changed meanwhile is emitted as changes).
+          this.resourceVersion = undefined;
           continue;
         }
-        if (this.error !== undefined) this.error = `cannot watch ${this.scope.kind}${this.scope.namespace ? ` in ${this.scope.namespace}` : ''}: ${errorMessage(error)}`;
+        if (this.error !== undefined) {
+          this.error = `cannot watch ${this.scope.kind}${this.scope.namespace ? ` in ${this.scope.namespace}` : ''}: ${errorMessage(error)}`;
+          this.resourceVersion = undefined;
+        }
         this.resolveSynced();
-        resourceVersion = undefined;
         failures += 1;
-        await this.pause(Math.min(30_000, 100 * 2 ** Math.min(failures, 9)));
+        // A dropped connection resumes from the last resourceVersion seen, after a short, growing pause.
+        await this.pause(Math.min(30_000, 50 * 2 ** Math.min(failures, 10)));
       }
     }
   }
@@ -118,9 +137,9 @@ class Informer {
     return list.metadata?.resourceVersion ?? '';
   }
 
-  /** Follows the watch until the server ends it; returns the last resourceVersion seen. */
-  private async watch(path: string, from: string): Promise<string> {
-    let resourceVersion = from;
+  /** Follows the watch until the server ends it (resourceVersion follows every event); returns how many events came. */
+  private async watch(path: string, from: string): Promise<number> {
+    let events = 0;
     let expired: KubeError | undefined;
     const stream = this.client.stream(path, { watch: '1', resourceVersion: from, allowWatchBookmarks: 'true', timeoutSeconds: String(240 + Math.floor(Math.random() * 120)) }, (value) => {
       if (!isWatchEvent(value)) return;
@@ -130,11 +149,13 @@ class Informer {
         stream.abort();
         return;
       }
+      events += 1;
       const rv = object.metadata?.['resourceVersion'];
-      if (typeof rv === 'string') resourceVersion = rv;
+      if (typeof rv === 'string') this.resourceVersion = rv;
       if (type === 'BOOKMARK') return;
       const live = this.withKind(object);
       const key = refKey({ ...this.scope, namespace: live.metadata.namespace, name: live.metadata.name });
+      if (type !== 'DELETED' && olderThan(live, this.objects.get(key))) return;
       if (type === 'DELETED') this.objects.delete(key);
       else this.objects.set(key, live);
       this.emit({ type: type === 'DELETED' ? 'DELETED' : type === 'ADDED' ? 'ADDED' : 'MODIFIED', key, object: live });
@@ -142,7 +163,7 @@ class Informer {
     this.abort = stream.abort;
     await stream.done;
     if (expired) throw expired;
-    return resourceVersion;
+    return events;
   }
 }
 
