@@ -10,7 +10,7 @@ import type { BackoffPolicy, Clock } from './clock.js';
 import { defaultBackoff, reconnectBackoff, systemClock } from './clock.js';
 import type { GitCredential, Guard, KustomizeBinaryConfig, SourceSettings } from './config/index.js';
 import { AgentError } from './errors.js';
-import { KubeClient } from './kube/index.js';
+import { hubScopeOf, KubeClient } from './kube/index.js';
 import { startProbes } from './probes/index.js';
 import type { Probes } from './probes/index.js';
 import { Reconciler } from './reconcile/index.js';
@@ -159,6 +159,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     source,
     kube,
     guard: guardOf(options),
+    hub: hubScopeOf(options.hubAddress),
     kustomize: options.kustomize,
     clock,
     random,

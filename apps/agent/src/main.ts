@@ -5,6 +5,7 @@ import { startAgent } from './agent.js';
 import { loadConfig, parseGitCredentials, usage } from './config/index.js';
 import type { AgentConfig } from './config/index.js';
 import { AgentError, errorMessage } from './errors.js';
+import { healthCommand } from './health/command.js';
 import { runManifests } from './manifests/cli.js';
 import { agentVersion } from './version.js';
 
@@ -90,4 +91,13 @@ async function main(): Promise<number> {
   return reason.kind === 'closed' ? 0 : 1;
 }
 
-process.exitCode = await main();
+async function readInput(file: string): Promise<string> {
+  if (file !== '-') return readFile(file, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+process.exitCode =
+  process.argv[2] === 'health'
+    ? await healthCommand(process.argv.slice(3), { readFile: readInput, out: (line) => console.log(line), err: (line) => console.error(line) })
+    : await main();

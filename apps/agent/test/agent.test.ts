@@ -66,6 +66,15 @@ describe('agent session', () => {
     return dir;
   }
 
+  /** Resolves when the simulator stores a ConfigMap of that name anew. */
+  const recreated = (ns: string, name: string) =>
+    new Promise<void>((resolve) => {
+      const stop = cluster.store.watch({ group: '', resource: 'configmaps', namespace: ns, name }, (e) => {
+        if (e.type !== 'ADDED') return;
+        stop();
+        resolve();
+      });
+    });
   const getConfigMap = (ns: string, name: string) => kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name });
 
   it('registers, says hello, acks the snapshot and reports Synced + Healthy at the commit; follows new commits and prunes', async () => {
@@ -201,8 +210,10 @@ describe('agent session', () => {
     await hub.until(() => hub.latestApp('steady')?.sync === SyncStatus.SYNCED);
 
     await hub.stop();
+    // The watch sees the deletion and the agent puts the object back by itself, hub or no hub.
+    const back = recreated('default', 'steady');
     await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'steady' });
-    await first.reconcileNow();
+    await back;
     expect((await getConfigMap('default', 'steady'))?.['data']).toEqual({ value: 'a' });
     await first.close();
 

@@ -64,6 +64,17 @@ describe('syncApp against kube-sim', () => {
     expect(outcome.inventory).toEqual([]);
   });
 
+  it('applies nothing of a set of 20 when the dry run refuses one of them, and names it', async () => {
+    await kube.apply(ns(space), 'test');
+    const set: KubeObject[] = Array.from({ length: 19 }, (_, i) => cm(`c${i}`, space));
+    set.splice(11, 0, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad', namespace: space }, spec: { ports: [{ port: 70000 }] } });
+    const outcome = await syncApp(kube, { app: 'web', rendered: set, previousInventory: [], guard: allowAll, defaultNamespace: space });
+    expect(outcome.error).toMatch(new RegExp(`^dry run of Service ${space}/bad failed: .*70000`));
+    const live = (await kube.request('GET', `/api/v1/namespaces/${space}/configmaps`)) as { items: unknown[] };
+    expect(live.items).toEqual([]);
+    expect(outcome.applied).toEqual([]);
+  });
+
   it('refuses the whole app when one object is outside the guard, whatever the hub asked', async () => {
     await kube.apply(ns(space), 'test');
     const guard: Guard = { namespaces: new Set([space]), kinds: new Set(['ConfigMap']) };
@@ -79,6 +90,18 @@ describe('syncApp against kube-sim', () => {
     const outcome = await syncApp(kube, { app: 'web', rendered: [cm('shared', space, { k: 'mine' })], previousInventory: [], guard: allowAll, defaultNamespace: space });
     expect(outcome.error).toBe(`ConfigMap ${space}/shared: already owned by application billing`);
     expect((await kube.get(ref(cm('shared', space))))?.['data']).toEqual({ k: 'v' });
+  });
+
+  it("scopes ownership to its hub: labels what it applies, and neither takes over nor prunes another hub's object of the same app", async () => {
+    await kube.apply(ns(space), 'test');
+    const mine = await syncApp(kube, { app: 'web', rendered: [cm('a', space)], previousInventory: [], guard: allowAll, defaultNamespace: space, hub: 'hub-a' });
+    expect(mine.error).toBeUndefined();
+    expect((await kube.get(ref(cm('a', space))))?.metadata.labels).toEqual({ 'app.flotilla.dev/name': 'web', 'app.flotilla.dev/hub': 'hub-a' });
+    const other = await syncApp(kube, { app: 'web', rendered: [cm('a', space, { k: 'theirs' })], previousInventory: [], guard: allowAll, defaultNamespace: space, hub: 'hub-b' });
+    expect(other.error).toBe(`ConfigMap ${space}/a: already owned by application web of another hub (app.flotilla.dev/hub=hub-a)`);
+    const pruned = await syncApp(kube, { app: 'web', rendered: [], previousInventory: mine.inventory, guard: allowAll, defaultNamespace: space, hub: 'hub-b' });
+    expect(pruned.error).toBeUndefined();
+    expect((await kube.get(ref(cm('a', space))))?.['data']).toEqual({ k: 'v' });
   });
 
   it('applies a CRD and its custom objects in one set', async () => {

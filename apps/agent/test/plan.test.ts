@@ -1,6 +1,6 @@
 // The sync plan as a value: defaults, ordering, ownership, the guard and what to prune.
 import { describe, expect, it } from 'vitest';
-import { normalize, planSync } from '../src/kube/index.js';
+import { baselineOf, normalize, planSync } from '../src/kube/index.js';
 import type { KubeObject } from '../src/kube/index.js';
 import type { Guard } from '../src/config/index.js';
 
@@ -32,6 +32,25 @@ describe('planSync', () => {
     const live = new Map([['/ConfigMap/shop/b', { ...obj('v1', 'ConfigMap', 'b', 'shop') }]]);
     const plan = planSync({ app: 'web', normalized, live, previousInventory: [], guard: allowAll });
     expect(plan.apply.map((p) => [p.ref.name, p.action])).toEqual([['a', 'create'], ['b', 'update']]);
+  });
+
+  it('leaves unchanged what was applied as it is now and still holds it; updates what drifted, naming the fields, or what the commit changed', () => {
+    const withData = (name: string, data: Record<string, string>) => ({ ...obj('v1', 'ConfigMap', name, 'shop'), data });
+    const normalized = normalize('web', [withData('same', { k: 'v' }), withData('edited', { k: 'v' }), withData('new-commit', { k: 'v2' })], scope, 'default');
+    const stored = (o: KubeObject, extra: Record<string, unknown> = {}) => ({ ...o, metadata: { ...o.metadata, resourceVersion: '7', uid: 'u' }, ...extra });
+    const applied = new Map(normalized.objects.map((o) => [o.key, o.object]));
+    const baselines = new Map(normalized.objects.map((o) => [o.key, baselineOf(o.key.endsWith('new-commit') ? withData('new-commit', { k: 'v' }) : o.object, stored(applied.get(o.key)!))]));
+    const live = new Map<string, KubeObject>([
+      ['/ConfigMap/shop/same', stored(applied.get('/ConfigMap/shop/same')!, { metadata: { ...applied.get('/ConfigMap/shop/same')!.metadata, resourceVersion: '9', annotations: { 'kubectl.kubernetes.io/restartedAt': 'x' } } })],
+      ['/ConfigMap/shop/edited', stored(applied.get('/ConfigMap/shop/edited')!, { data: { k: 'by hand' } })],
+      ['/ConfigMap/shop/new-commit', stored(withData('new-commit', { k: 'v' }))],
+    ]);
+    const plan = planSync({ app: 'web', normalized, live, previousInventory: [], guard: allowAll, baselines });
+    expect(plan.apply.map((p) => [p.ref.name, p.action, p.drift])).toEqual([
+      ['edited', 'update', ['data.k']],
+      ['new-commit', 'update', undefined],
+      ['same', 'unchanged', undefined],
+    ]);
   });
 
   it('refuses an object another application owns', () => {

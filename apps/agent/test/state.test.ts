@@ -1,12 +1,12 @@
 // The agent's memory between restarts: a 0600 directory out of cluster, a Secret and a ConfigMap in cluster.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster } from '@flotilla/kube-sim';
 import type { SimulatedCluster } from '@flotilla/kube-sim';
 import { tempDir } from '@flotilla/testkit';
 import type { TempDir } from '@flotilla/testkit';
 import { KubeClient } from '../src/kube/index.js';
-import { FileStateStore, KubeStateStore, credentialSecretName } from '../src/state/index.js';
+import { FileStateStore, KubeStateStore, credentialSecretName, inventoryConfigMapName } from '../src/state/index.js';
 import type { AgentState, StoredCredential } from '../src/state/index.js';
 
 const credential: StoredCredential = { clusterId: 'id-1', credential: 'very-secret', expiresAt: '2026-12-01T00:00:00.000Z', issuedAt: '2026-11-23T00:00:00.000Z' };
@@ -14,7 +14,7 @@ const state: AgentState = {
   desired: {
     generation: 9007199254740993n,
     clusterId: 'id-1',
-    apps: [{ app: 'web', repoUrl: 'https://git.example.com/web.git', path: 'deploy', commit: 'a'.repeat(40), defaultNamespace: 'shop', renderEngine: 'kustomize-binary', parameters: { clusterName: 'c1', clusterLabels: { env: 'prod' }, stage: 'prod' } }],
+    apps: [{ app: 'web', repoUrl: 'https://git.example.com/web.git', path: 'deploy', commit: 'a'.repeat(40), defaultNamespace: 'shop', renderEngine: 'kustomize-binary', selfHeal: false, healthRules: [{ kind: 'example.com/Widget', expression: "object.status.phase == 'Ready' ? 'Healthy' : 'Progressing'" }], parameters: { clusterName: 'c1', clusterLabels: { env: 'prod' }, stage: 'prod' } }],
   },
   lastAppliedGeneration: 7n,
   inventories: { web: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'a' }, { apiVersion: 'v1', kind: 'Namespace', name: 'shop' }] },
@@ -42,6 +42,27 @@ describe('FileStateStore', () => {
     expect(await store.loadState()).toEqual({ desired: undefined, lastAppliedGeneration: 0n, inventories: {} });
     await Promise.all([store.saveState({ ...state, lastAppliedGeneration: 1n }), store.saveState(state)]);
     expect(await new FileStateStore(`${dir.path}/b`).loadState()).toEqual(state);
+  });
+
+  it("keeps each application's inventory in its own file, and rewrites only what changed", async () => {
+    const store = new FileStateStore(`${dir.path}/e`);
+    const two: AgentState = { ...state, inventories: { ...state.inventories, api: [{ apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'api' }] } };
+    await store.saveState(two);
+    expect(JSON.parse(await readFile(`${dir.path}/e/inventories/api.json`, 'utf8'))).toMatchObject({ app: 'api', objects: [{ kind: 'Service', name: 'api' }] });
+    expect(await readFile(`${dir.path}/e/state.json`, 'utf8')).not.toContain('inventories');
+    const before = await Promise.all(['state.json', 'inventories/web.json', 'inventories/api.json'].map((f) => stat(`${dir.path}/e/${f}`)));
+    await store.saveState({ ...two, inventories: { ...two.inventories, api: [] } });
+    const after = await Promise.all(['state.json', 'inventories/web.json', 'inventories/api.json'].map((f) => stat(`${dir.path}/e/${f}`)));
+    expect(after.map((s) => s.ino === before[after.indexOf(s)]!.ino)).toEqual([true, true, false]);
+    await store.saveState(state);
+    expect(await new FileStateStore(`${dir.path}/e`).loadState()).toEqual(state);
+  });
+
+  it('reads the inventories of a state file written before they had files of their own', async () => {
+    await mkdir(`${dir.path}/f`, { recursive: true });
+    const legacy = { version: 1, desired: { ...state.desired, generation: '9007199254740993' }, lastAppliedGeneration: '7', inventories: state.inventories };
+    await writeFile(`${dir.path}/f/state.json`, JSON.stringify(legacy));
+    expect(await new FileStateStore(`${dir.path}/f`).loadState()).toEqual(state);
   });
 
   it('names the file and field of a damaged state file instead of crashing', async () => {
@@ -88,5 +109,20 @@ describe('KubeStateStore', () => {
     expect(await reloaded.loadState()).toEqual(state);
     const secret = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'flotilla-system', name: credentialSecretName });
     expect(JSON.stringify(secret)).not.toContain('very-secret');
+  });
+
+  it("keeps each application's inventory in a ConfigMap of its own and writes nothing when nothing changed", async () => {
+    const store = new KubeStateStore(kube, 'flotilla-system');
+    const two: AgentState = { ...state, inventories: { ...state.inventories, api: [{ apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'api' }] } };
+    await store.saveState(two);
+    const api = await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flotilla-system', name: inventoryConfigMapName('api') });
+    expect(JSON.parse((api?.['data'] as Record<string, string>)['inventory.json']!)).toMatchObject({ app: 'api', objects: [{ kind: 'Service', name: 'api' }] });
+    const calls: string[] = [];
+    const stop = cluster.intercept(({ method, info }) => void calls.push(`${method} ${info.path}`));
+    await store.saveState(two);
+    await store.saveState({ ...two, inventories: { web: state.inventories['web']! } });
+    stop();
+    expect(calls).toEqual([`DELETE /api/v1/namespaces/flotilla-system/configmaps/${inventoryConfigMapName('api')}`]);
+    expect(await new KubeStateStore(kube, 'flotilla-system').loadState()).toEqual(state);
   });
 });

@@ -30,6 +30,8 @@ const status = (app: string, sync: AppStatusValue['sync'], at = 0): AppStatusVal
   syncError: '',
   health: { status: 'Healthy', message: 'ok' },
   resources: [],
+  manifestDigest: '',
+  drift: [],
   observedAt: new Date(at),
 });
 

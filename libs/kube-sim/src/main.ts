@@ -18,7 +18,7 @@ Options:
   --nodes K                nodes per cluster (default 3)
   -h, --help               show this help
 
-Faults: annotate an object or its pod template with sim.flotilla.dev/fault: crash-loop | image-pull |
+Faults: annotate an object or its pod template with sim.flotilla.dev/fault: crash-loop | oom-kill | image-pull |
 unschedulable | pvc-pending | lb-pending.
 
 Example:

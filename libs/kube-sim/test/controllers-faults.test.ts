@@ -24,6 +24,17 @@ describe('object faults show up in status the way real controllers show them', (
     expect(status(dep).availableReplicas).toBeUndefined();
   });
 
+  it('oom-kill: the container is killed with 137 OOMKilled and restarts into CrashLoopBackOff; a Job pod fails with it', () => {
+    const sim = newSim();
+    sim.apply(deployment('hungry', 1));
+    sim.advance(1);
+    sim.controllers.faults.inject({ kind: 'Deployment', namespace: 'default', name: 'hungry', fault: 'oom-kill' });
+    sim.controllers.settle();
+    const pod = sim.list('Pod', 'default')[0]!;
+    expect(containerState(pod)).toMatchObject({ ready: false, restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } });
+    expect(condition(sim.get('Deployment', 'hungry'), 'Available')).toMatchObject({ status: 'False' });
+  });
+
   it('crash-loop injected through the registry on a running Deployment, then cleared: pods recover', () => {
     const sim = newSim();
     sim.apply(deployment('web', 1));

@@ -87,6 +87,17 @@ describe('kubectl get prints what kube-apiserver prints', () => {
     expect(wide[1]!.slice(7)).toEqual(['<none>', '<none>']);
   });
 
+  it.skipIf(!hasKubectl)('an OOM-killed container: kubectl shows CrashLoopBackOff and describes the last state as OOMKilled, exit code 137', async () => {
+    expect((await kubectl(kubeconfig, ['apply', '-f', '-'], DEPLOYMENT('hungry', `\n      annotations: {${FAULT_ANNOTATION}: oom-kill}`))).code).toBe(0);
+    clock.advance(1000);
+    clock.advance(1000);
+    const row = rows((await kubectl(kubeconfig, ['get', 'pods', '-l', 'app=hungry', '--no-headers'])).stdout)[0]!;
+    expect(row.slice(1, 3)).toEqual(['0/1', 'CrashLoopBackOff']);
+    const described = (await kubectl(kubeconfig, ['describe', 'pods', '-l', 'app=hungry'])).stdout;
+    expect(described).toMatch(/State:\s+Waiting\n\s+Reason:\s+CrashLoopBackOff/);
+    expect(described).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+OOMKilled\n\s+Exit Code:\s+137/);
+  });
+
   it.skipIf(!hasKubectl)('kubectl get nodes shows NAME STATUS ROLES AGE VERSION', async () => {
     const got = await kubectl(kubeconfig, ['get', 'nodes']);
     expect(got.stderr).toBe('');

@@ -1,5 +1,6 @@
-// Health of HPAs, Namespaces and any object that reports standard status.conditions (Ready, Available, Failed, ...).
-import { conditions, generationPending, str } from './fields.js';
+// Health of HPAs, APIServices, Namespaces and any object that reports standard status.conditions (Ready, Available,
+// Failed, ...) or a stale status.observedGeneration.
+import { conditions, field, generationPending, str } from './fields.js';
 import type { Condition } from './fields.js';
 import type { HealthResult, LiveObject } from './types.js';
 
@@ -9,21 +10,38 @@ const hpaDegraded: ReadonlyArray<readonly [string, string]> = [
   ['ScalingActive', 'FailedGetResourceMetric'],
   ['ScalingActive', 'InvalidSelector'],
 ];
-const hpaHealthy: ReadonlyArray<readonly [string, string]> = [
-  ['AbleToScale', 'SucceededRescale'],
-  ['ScalingLimited', 'DesiredWithinRange'],
-  ['ScalingLimited', 'TooFewReplicas'],
-  ['ScalingLimited', 'TooManyReplicas'],
-];
-const matches = (c: Condition, table: ReadonlyArray<readonly [string, string]>) => table.some(([type, reason]) => c.type === type && c.reason === reason);
+const waitingToAutoscale: HealthResult = { status: 'Progressing', message: 'Waiting to Autoscale' };
 
+/** autoscaling/v1 keeps the v2 conditions as JSON in an annotation; a malformed one yields undefined. */
+function v1Conditions(object: LiveObject): Condition[] | undefined {
+  const text = str(object, 'metadata', 'annotations', 'autoscaling.alpha.kubernetes.io/conditions');
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (_error) {
+    return undefined;
+  }
+  return conditions({ status: { conditions: parsed } });
+}
+
+/** Degraded when scaling fails (whatever order the conditions come in); Healthy once it is able to scale or limited. */
 export function hpaHealth(object: LiveObject): HealthResult {
-  const all = conditions(object);
-  const degraded = all.find((c) => matches(c, hpaDegraded));
-  if (degraded) return { status: 'Degraded', message: degraded.message || degraded.reason };
-  const ok = all.find((c) => matches(c, hpaHealthy));
+  const all = str(object, 'apiVersion') === 'autoscaling/v1' ? v1Conditions(object) : conditions(object);
+  if (all === undefined) return { status: 'Unknown', message: 'annotation autoscaling.alpha.kubernetes.io/conditions is not a JSON list of conditions' };
+  const degraded = all.find((c) => hpaDegraded.some(([type, reason]) => c.type === type && c.reason === reason));
+  if (degraded) return { status: 'Degraded', message: `${degraded.reason}: ${degraded.message}`.trim() };
+  const ok = all.find((c) => (c.type === 'AbleToScale' || c.type === 'ScalingLimited') && c.status === 'True');
   if (ok) return { status: 'Healthy', message: ok.message || ok.reason };
-  return { status: 'Progressing', message: 'Waiting to Autoscale' };
+  return waitingToAutoscale;
+}
+
+/** An aggregated API is Healthy when Available; otherwise it is still being processed (Argo CD: Progressing). */
+export function apiServiceHealth(object: LiveObject): HealthResult {
+  const available = conditions(object).find((c) => c.type === 'Available');
+  if (available === undefined) return { status: 'Progressing', message: 'Waiting to be processed' };
+  const message = `${available.reason}: ${available.message}`;
+  return { status: available.status === 'True' ? 'Healthy' : 'Progressing', message };
 }
 
 export function namespaceHealth(object: LiveObject): HealthResult {
@@ -41,7 +59,9 @@ export function conditionsHealth(object: LiveObject): HealthResult {
   const all = conditions(object);
   const failed = all.find((c) => failureTypes.has(c.type) && c.status === 'True');
   if (failed) return { status: 'Degraded', message: `${failed.type}: ${failed.message || failed.reason}` };
-  if (generationPending(object)) return { status: 'Progressing', message: 'Waiting for the controller to observe the latest generation' };
+  if (generationPending(object) && field(object, 'status', 'observedGeneration') !== undefined) {
+    return { status: 'Progressing', message: 'Waiting for the controller to observe the latest generation' };
+  }
   for (const type of readinessTypes) {
     const c = all.find((x) => x.type === type);
     if (c?.status === 'True') return { status: 'Healthy', message: c.message || `${type}` };

@@ -1,20 +1,29 @@
 // Pure health assessment: one rule per kind behind one dispatcher, and worst-of aggregation.
 import { cronJobHealth, jobHealth } from './batch.js';
-import { conditionsHealth, hpaHealth, namespaceHealth } from './conditions.js';
-import { str } from './fields.js';
+import { apiServiceHealth, conditionsHealth, hpaHealth, namespaceHealth } from './conditions.js';
+import { field, str } from './fields.js';
 import { ingressHealth, persistentVolumeClaimHealth, serviceHealth } from './networking.js';
+import { applyCustomRules } from './custom.js';
+import type { CustomHealthRule } from './custom.js';
 import { podHealth } from './pod.js';
-import type { HealthResult, HealthRule, HealthStatus, LiveObject } from './types.js';
-import { daemonSetHealth, deploymentHealth, replicaSetHealth, statefulSetHealth } from './workloads.js';
+import type { HealthContext, HealthResult, HealthRule, HealthStatus, LiveObject } from './types.js';
+import { currentPods, daemonSetHealth, deploymentHealth, podOwningKinds, replicaSetHealth, statefulSetHealth, withPods } from './workloads.js';
 
-export type { HealthResult, HealthRule, HealthStatus, LiveObject } from './types.js';
+export type { HealthContext, HealthResult, HealthRule, HealthStatus, LiveObject } from './types.js';
+export { healthStatuses } from './types.js';
+export { currentPods, podOwningKinds } from './workloads.js';
+export { podProblem } from './pod.js';
+export { applyCustomRules, evaluateRule, ruleMatches } from './custom.js';
+export type { CustomHealthRule } from './custom.js';
+export type { PodProblem } from './pod.js';
 
 /** Rules keyed by "group/Kind" (core group: "/Kind"). */
 const rules: ReadonlyMap<string, HealthRule> = new Map([
-  ['apps/Deployment', deploymentHealth],
-  ['apps/StatefulSet', statefulSetHealth],
-  ['apps/DaemonSet', daemonSetHealth],
-  ['apps/ReplicaSet', replicaSetHealth],
+  ['apps/Deployment', withPods(deploymentHealth)],
+  ['apps/StatefulSet', withPods(statefulSetHealth)],
+  ['apps/DaemonSet', withPods(daemonSetHealth)],
+  ['apps/ReplicaSet', withPods(replicaSetHealth)],
+  ['extensions/Ingress', ingressHealth],
   ['batch/Job', jobHealth],
   ['batch/CronJob', cronJobHealth],
   ['/Pod', podHealth],
@@ -23,19 +32,39 @@ const rules: ReadonlyMap<string, HealthRule> = new Map([
   ['/Namespace', namespaceHealth],
   ['networking.k8s.io/Ingress', ingressHealth],
   ['autoscaling/HorizontalPodAutoscaler', hpaHealth],
+  ['apiregistration.k8s.io/APIService', apiServiceHealth],
 ]);
 
-function groupOf(apiVersion: string): string {
+export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** The health of one live object; `undefined` means it is absent from the cluster. */
-export function assessHealth(object: LiveObject | undefined): HealthResult {
+/** The built-in health of one live object; `undefined` means it is absent from the cluster. */
+export function assessHealth(object: LiveObject | undefined, context?: HealthContext): HealthResult {
   if (object === undefined) return { status: 'Missing', message: 'not found in the cluster' };
+  if (field(object, 'metadata', 'deletionTimestamp') !== undefined) return { status: 'Progressing', message: 'Pending deletion' };
   const kind = str(object, 'kind') ?? '';
   const rule = rules.get(`${groupOf(str(object, 'apiVersion') ?? '')}/${kind}`) ?? conditionsHealth;
-  return rule(object);
+  return rule(object, context);
+}
+
+/** The context of a workload among other live objects of its namespace: its current pods, else none. */
+export function contextAmong(object: LiveObject, sameNamespace: { replicaSets: readonly LiveObject[]; pods: readonly LiveObject[] }): HealthContext | undefined {
+  if (!podOwningKinds.has(`${groupOf(str(object, 'apiVersion') ?? '')}/${str(object, 'kind') ?? ''}`)) return undefined;
+  return { pods: currentPods(object, sameNamespace.replicaSets, sameNamespace.pods) };
+}
+
+/** The health of every object of a set, each workload judged with the pods of the set it owns (as `health -f` does). */
+export function assessSet(objects: readonly LiveObject[], rules: readonly CustomHealthRule[] = []): HealthResult[] {
+  const namespaceOf = (o: LiveObject) => str(o, 'metadata', 'namespace') ?? '';
+  const isCore = (o: LiveObject, kind: string, group: string) => str(o, 'kind') === kind && groupOf(str(o, 'apiVersion') ?? '') === group;
+  return objects.map((object) => {
+    const ns = namespaceOf(object);
+    const replicaSets = objects.filter((o) => isCore(o, 'ReplicaSet', 'apps') && namespaceOf(o) === ns);
+    const pods = objects.filter((o) => isCore(o, 'Pod', '') && namespaceOf(o) === ns);
+    return applyCustomRules(object, assessHealth(object, contextAmong(object, { replicaSets, pods })), rules);
+  });
 }
 
 /** Worst first, as in Argo CD: Unknown hides everything, then Degraded, Missing, Progressing, Suspended, Healthy. */

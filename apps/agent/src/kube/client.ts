@@ -74,6 +74,7 @@ export class KubeClient {
   private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>();
   /** One keep-alive connection pool: client-node would make a new agent (and TLS handshake) per request. */
   private pool: http.Agent | undefined;
+  private watchPool: http.Agent | undefined;
 
   constructor(private readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
@@ -134,9 +135,83 @@ export class KubeClient {
     return this.pool;
   }
 
-  /** Closes pooled connections. */
+  /** Closes pooled connections and every open watch. */
   close(): void {
     this.pool?.destroy();
+    this.watchPool?.destroy();
+  }
+
+  /**
+   * A streaming GET (a watch): calls `onLine` with each JSON line of the body. Resolves when the server ends the
+   * stream; rejects with a KubeError on a non-2xx answer or a broken connection. `abort()` ends it quietly.
+   */
+  stream(path: string, query: Record<string, string>, onLine: (value: unknown) => void): { done: Promise<void>; abort(): void } {
+    let request: http.ClientRequest | undefined;
+    let aborted = false;
+    const done = (async () => {
+      const url = new URL(this.server.pathname.replace(/\/$/, '') + path, this.server);
+      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+      const options: https.RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
+      await this.kc.applyToHTTPSOptions(options);
+      // Watches hold their connection open: they get their own pool, so they never starve applies of sockets.
+      options.agent = this.watchPoolFor(url, options);
+      const transport = url.protocol === 'https:' ? https : http;
+      await new Promise<void>((resolve, reject) => {
+        if (aborted) return resolve();
+        request = transport.request(url, options, (res) => {
+          const status = res.statusCode ?? 0;
+          let buffered = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffered += chunk;
+            if (status < 200 || status >= 300) return;
+            let newline: number;
+            while ((newline = buffered.indexOf('\n')) >= 0) {
+              const line = buffered.slice(0, newline).trim();
+              buffered = buffered.slice(newline + 1);
+              if (line === '') continue;
+              try {
+                onLine(JSON.parse(line));
+              } catch (error) {
+                request?.destroy(error as Error);
+              }
+            }
+          });
+          res.on('end', () => {
+            if (status >= 200 && status < 300) return resolve();
+            let reason = `HTTP${status}`;
+            let message = buffered.slice(0, 500);
+            try {
+              const body = JSON.parse(buffered) as { reason?: unknown; message?: unknown };
+              if (typeof body.reason === 'string') reason = body.reason;
+              if (typeof body.message === 'string') message = body.message;
+            } catch (_error) {
+              // not a Status: keep the text
+            }
+            reject(new KubeError(status, reason, message));
+          });
+          res.on('error', (error) => (aborted ? resolve() : reject(error)));
+          res.on('aborted', () => (aborted ? resolve() : reject(new Error('watch connection aborted'))));
+        });
+        request.on('error', (error) => (aborted ? resolve() : reject(new KubeError(0, 'Unavailable', `watch ${url.pathname}: ${error.message}`))));
+        request.end();
+      });
+    })();
+    return {
+      done,
+      abort: () => {
+        aborted = true;
+        request?.destroy();
+      },
+    };
+  }
+
+  private watchPoolFor(url: URL, tls: https.RequestOptions): http.Agent {
+    this.watchPool ??=
+      url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: false, ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, servername: tls.servername, ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}) })
+        : new http.Agent({ keepAlive: false });
+    return this.watchPool;
   }
 
   /** Discovery of one kind, cached per group/version; a miss refreshes the group/version once (a CRD may just have landed). */

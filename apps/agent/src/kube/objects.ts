@@ -5,6 +5,18 @@ import type { KubeObject, ObjectRef } from './client.js';
 export const fieldManager = 'flotilla-agent';
 /** Every object the agent applies carries this label; nothing without it is ever pruned. */
 export const appLabel = 'app.flotilla.dev/name';
+/**
+ * Scopes that ownership to one hub: two hubs driving apps of the same name on one cluster never prune or take over
+ * each other's objects. Objects without it (applied before it existed) are adopted.
+ */
+export const hubLabel = 'app.flotilla.dev/hub';
+
+/** Whether a live object belongs to `app` of this agent's hub (`hub` undefined: any hub). */
+export function ownedBy(labels: Readonly<Record<string, string>> | undefined, app: string, hub: string | undefined): boolean {
+  if (labels?.[appLabel] !== app) return false;
+  const scope = labels[hubLabel];
+  return hub === undefined || scope === undefined || scope === hub;
+}
 
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
@@ -70,4 +82,13 @@ export function applyOrder<T extends { ref: ObjectRef; tier: Tier }>(items: read
       (a.ref.namespace ?? '').localeCompare(b.ref.namespace ?? '') ||
       a.ref.name.localeCompare(b.ref.name),
   );
+}
+
+/** The hubLabel value for a hub address: `hub.example.com-9090`, or a digest when that is no valid label value. */
+export function hubScopeOf(hubAddress: string): string {
+  const readable = hubAddress.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  if (readable !== '' && readable.length <= 63) return readable;
+  let hash = 0x811c9dc5;
+  for (const ch of hubAddress) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `${readable.slice(0, 50).replace(/[^a-z0-9]+$/, '')}-${hash.toString(16)}`;
 }

@@ -1,7 +1,11 @@
-// The plan of one application's sync as a value (like Fleet's agent): what to create, update and prune, and why not.
+// The plan of one application's sync as a value (like Fleet's agent): what to create, update, leave unchanged and
+// prune, and why not.
 import type { Guard } from '../config/index.js';
 import type { KubeObject, ObjectRef } from './client.js';
-import { appLabel, applyOrder, describe, groupOf, guardRefusal, refKey, refOf, tierOf } from './objects.js';
+import { driftPaths } from './drift.js';
+import type { Baseline } from './drift.js';
+import { toJsonText } from './json.js';
+import { appLabel, applyOrder, describe, groupOf, guardRefusal, hubLabel, refKey, refOf, tierOf } from './objects.js';
 import type { Tier } from './objects.js';
 
 export interface PlannedObject {
@@ -9,14 +13,17 @@ export interface PlannedObject {
   key: string;
   tier: Tier;
   object: KubeObject;
-  action: 'create' | 'update';
+  /** unchanged: applied before as it is now, and the live object still holds what was applied (nothing to send). */
+  action: 'create' | 'update' | 'unchanged';
+  /** For an update of an object applied before as it is now: the field paths someone changed in the cluster. */
+  drift?: string[];
   /** The kind is defined by a CRD in the same set and is not served yet: no dry run before its CRD is applied. */
   pendingKind: boolean;
 }
 
 export interface Plan {
   app: string;
-  /** In apply order. */
+  /** In apply order, unchanged objects included. */
   apply: PlannedObject[];
   /** Objects of the previous inventory the new one no longer holds, in delete order (reverse of apply order). */
   prune: ObjectRef[];
@@ -46,7 +53,7 @@ export interface Normalized {
 }
 
 /** Places namespaced objects without a namespace in the default one, drops namespaces from cluster-scoped ones, labels every object with its app. */
-export function normalize(app: string, rendered: readonly KubeObject[], scopeOf: ScopeOf, defaultNamespace: string): Normalized {
+export function normalize(app: string, rendered: readonly KubeObject[], scopeOf: ScopeOf, defaultNamespace: string, hub?: string): Normalized {
   const fromCrds = crdScopes(rendered);
   const errors: string[] = [];
   const objects: Normalized['objects'] = [];
@@ -59,7 +66,7 @@ export function normalize(app: string, rendered: readonly KubeObject[], scopeOf:
       errors.push(`${describe(refOf(original))}: the cluster serves no kind ${original.kind} in ${original.apiVersion}`);
       continue;
     }
-    const metadata = { ...original.metadata, labels: { ...(original.metadata.labels ?? {}), [appLabel]: app } };
+    const metadata = { ...original.metadata, labels: { ...(original.metadata.labels ?? {}), [appLabel]: app, ...(hub !== undefined ? { [hubLabel]: hub } : {}) } };
     if (namespaced) metadata.namespace = original.metadata.namespace || defaultNamespace;
     else delete metadata.namespace;
     const object: KubeObject = { ...original, metadata };
@@ -82,9 +89,20 @@ export interface PlanInput {
   live: ReadonlyMap<string, KubeObject | undefined>;
   previousInventory: readonly ObjectRef[];
   guard: Guard;
+  /** What the last applies stored, by refKey; without one an existing object is updated. */
+  baselines?: ReadonlyMap<string, Baseline>;
+  /** This agent's hub scope (hubLabel); undefined: ownership by application name alone. */
+  hub?: string;
 }
 
-export function planSync({ app, normalized, live, previousInventory, guard }: PlanInput): Plan {
+function actionOf(item: Normalized['objects'][number], current: KubeObject | undefined, baseline: Baseline | undefined): Pick<PlannedObject, 'action' | 'drift'> {
+  if (current === undefined) return { action: 'create' };
+  if (baseline === undefined || baseline.desired !== toJsonText(item.object)) return { action: 'update' };
+  const drift = driftPaths(baseline, current);
+  return drift.length === 0 ? { action: 'unchanged' } : { action: 'update', drift };
+}
+
+export function planSync({ app, normalized, live, previousInventory, guard, baselines, hub }: PlanInput): Plan {
   const errors = [...normalized.errors];
   const apply: PlannedObject[] = [];
   for (const item of normalized.objects) {
@@ -99,7 +117,12 @@ export function planSync({ app, normalized, live, previousInventory, guard }: Pl
       errors.push(`${describe(item.ref)}: already owned by application ${owner}`);
       continue;
     }
-    apply.push({ ...item, action: current === undefined ? 'create' : 'update' });
+    const ownerHub = current?.metadata.labels?.[hubLabel];
+    if (hub !== undefined && ownerHub !== undefined && ownerHub !== hub) {
+      errors.push(`${describe(item.ref)}: already owned by application ${owner ?? '?'} of another hub (${hubLabel}=${ownerHub})`);
+      continue;
+    }
+    apply.push({ ...item, ...actionOf(item, current, item.pendingKind ? undefined : baselines?.get(item.key)) });
   }
   const wanted = new Set(normalized.objects.map((o) => o.key));
   const prune = applyOrder(

@@ -36,6 +36,8 @@ export function toSnapshot(message: DesiredState): { snapshot: DesiredSnapshot; 
       commit: a.commit,
       defaultNamespace: a.defaultNamespace,
       renderEngine: renderEngineOf(a.renderEngine),
+      selfHeal: a.selfHeal ?? true,
+      healthRules: a.healthRules.map((r) => ({ kind: r.kind, expression: r.expression })),
       parameters: {
         clusterName: a.parameters?.clusterName ?? '',
         clusterLabels: { ...(a.parameters?.clusterLabels ?? {}) },
@@ -72,6 +74,8 @@ export function toStatusReport(values: readonly AppStatusValue[]): StatusReport 
       health: health[v.health.status],
       healthMessage: v.health.message,
       observedAt: timestampFromDate(v.observedAt),
+      manifestDigest: v.manifestDigest,
+      drifted: v.drift.map((d) => ({ ...splitApiVersion(d.ref.apiVersion), kind: d.ref.kind, namespace: d.ref.namespace ?? '', name: d.ref.name, fieldPaths: d.paths, deleted: d.deleted })),
       resources: v.resources.map((r) => ({
         ...splitApiVersion(r.ref.apiVersion),
         kind: r.ref.kind,

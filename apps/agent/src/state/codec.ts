@@ -2,6 +2,7 @@
 import { AgentError } from '../errors.js';
 import { appRenderEngines } from './types.js';
 import type { AgentState, AppRenderEngine, AppTargetSpec, DesiredSnapshot, StoredCredential } from './types.js';
+import type { CustomHealthRule } from '../health/index.js';
 import type { ObjectRef } from '../kube/index.js';
 
 type Json = Record<string, unknown>;
@@ -18,14 +19,37 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   if (!isObject(v)) fail(where, 'expected an object');
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, string(x, `${where}.${k}`)]));
 }
+function boolean(v: unknown, where: string): boolean {
+  if (typeof v !== 'boolean') fail(where, 'expected true or false');
+  return v;
+}
 function bigint(v: unknown, where: string): bigint {
   if (typeof v !== 'string' || !/^\d+$/.test(v)) fail(where, 'expected a decimal integer string');
   return BigInt(v);
 }
 
+/** The desired state and generation; each application's inventory is kept apart (see encodeInventory). */
 export function encodeState(state: AgentState): string {
   const desired = state.desired && { ...state.desired, generation: state.desired.generation.toString() };
-  return JSON.stringify({ version: 1, desired, lastAppliedGeneration: state.lastAppliedGeneration.toString(), inventories: state.inventories }, null, 2);
+  return JSON.stringify({ version: 2, desired, lastAppliedGeneration: state.lastAppliedGeneration.toString() }, null, 2);
+}
+
+/** One application's inventory, in its own file or object. */
+export function encodeInventory(app: string, refs: readonly ObjectRef[]): string {
+  return JSON.stringify({ version: 1, app, objects: refs });
+}
+
+export function decodeInventory(text: string, source: string): { app: string; refs: ObjectRef[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    fail(source, `not JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(json)) fail(source, 'expected an object');
+  const objects = json['objects'];
+  if (!Array.isArray(objects)) fail(`${source}: objects`, 'expected a list');
+  return { app: string(json['app'], `${source}: app`), refs: objects.map((r, i) => decodeRef(r, `${source}: objects[${i}]`)) };
 }
 
 function decodeRef(v: unknown, where: string): ObjectRef {
@@ -43,6 +67,15 @@ function renderEngine(v: unknown, where: string): AppRenderEngine {
   return engine;
 }
 
+function healthRules(v: unknown, where: string): CustomHealthRule[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(where, 'expected a list');
+  return v.map((r, i) => {
+    if (!isObject(r)) fail(`${where}[${i}]`, 'expected an object');
+    return { kind: string(r['kind'], `${where}[${i}].kind`), expression: string(r['expression'], `${where}[${i}].expression`) };
+  });
+}
+
 function decodeApp(v: unknown, where: string): AppTargetSpec {
   if (!isObject(v)) fail(where, 'expected an object');
   const p = v['parameters'];
@@ -54,6 +87,8 @@ function decodeApp(v: unknown, where: string): AppTargetSpec {
     commit: string(v['commit'], `${where}.commit`),
     defaultNamespace: string(v['defaultNamespace'], `${where}.defaultNamespace`),
     renderEngine: renderEngine(v['renderEngine'], `${where}.renderEngine`),
+    selfHeal: v['selfHeal'] === undefined ? true : boolean(v['selfHeal'], `${where}.selfHeal`),
+    healthRules: healthRules(v['healthRules'], `${where}.healthRules`),
     parameters: {
       clusterName: string(p['clusterName'], `${where}.parameters.clusterName`),
       clusterLabels: stringMap(p['clusterLabels'], `${where}.parameters.clusterLabels`),
@@ -82,6 +117,7 @@ export function decodeState(text: string, source: string): AgentState {
     fail(source, `not JSON: ${(error as Error).message}`);
   }
   if (!isObject(json)) fail(source, 'expected an object');
+  // Version 1 kept every inventory in the state document: still read, so an upgraded agent keeps pruning.
   const inventories = json['inventories'] ?? {};
   if (!isObject(inventories)) fail(`${source}: inventories`, 'expected an object');
   return {

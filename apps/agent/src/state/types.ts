@@ -1,4 +1,5 @@
 // What the agent keeps between restarts: its credential, the last desired state and each application's inventory.
+import type { CustomHealthRule } from '../health/index.js';
 import type { ObjectRef } from '../kube/index.js';
 
 export interface StoredCredential {
@@ -29,6 +30,10 @@ export interface AppTargetSpec {
   commit: string;
   defaultNamespace: string;
   renderEngine: AppRenderEngine;
+  /** Re-apply what someone changed or deleted in the cluster as soon as it is seen (default true). */
+  selfHeal: boolean;
+  /** The application's CEL health rules (see health/custom.ts). */
+  healthRules: CustomHealthRule[];
   parameters: { clusterName: string; clusterLabels: Record<string, string>; stage: string };
 }
 

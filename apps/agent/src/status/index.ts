@@ -13,7 +13,18 @@ export interface AppStatusValue {
   syncError: string;
   health: HealthResult;
   resources: ResourceHealth[];
+  /** SHA-256 of the rendered manifests of observedCommit; empty before a render. */
+  manifestDigest: string;
+  /** Live objects that no longer hold what was applied. */
+  drift: DriftedObject[];
   observedAt: Date;
+}
+
+export interface DriftedObject {
+  ref: ObjectRef;
+  /** Field paths whose live value differs from the applied one (empty when deleted). */
+  paths: string[];
+  deleted: boolean;
 }
 
 const refText = (r: ObjectRef) => `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
@@ -29,6 +40,8 @@ export function fingerprint(status: AppStatusValue): string {
     status.health.status,
     status.health.message,
     status.resources.map((r) => [refText(r.ref), r.health.status, r.health.message]),
+    status.manifestDigest,
+    status.drift.map((d) => [refText(d.ref), d.deleted, ...d.paths]),
   ]);
 }
 

@@ -176,6 +176,7 @@ export function appTarget(app: string, repoUrl: string, commit: string, path: st
     path,
     defaultNamespace,
     renderEngine,
+    healthRules: [],
     parameters: { $typeName: 'flotilla.agent.v1.RenderParameters', clusterName: 'c1', clusterLabels: { env: 'test' }, stage: 'dev' },
   };
 }

@@ -258,13 +258,15 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
   const ip = podIp(ctx, pod);
   const withIp = { ...base, podIP: ip, podIPs: [{ ip }] };
 
-  if (fault === 'crash-loop' && isJobPod(pod)) {
-    const cs = specs.map((c) => clean({ ...containerBase(c, 0), state: { terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/0`)}` } } }));
+  // A crash exits 1 ("Error"); a container over its memory limit is killed by the kernel: 137, "OOMKilled".
+  const exit = fault === 'oom-kill' ? { exitCode: 137, reason: 'OOMKilled' } : { exitCode: 1, reason: 'Error' };
+  if ((fault === 'crash-loop' || fault === 'oom-kill') && isJobPod(pod)) {
+    const cs = specs.map((c) => clean({ ...containerBase(c, 0), state: { terminated: { ...exit, startedAt: at, finishedAt: at, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/0`)}` } } }));
     writeStatus(ctx, pod, { ...withIp, phase: 'Failed', conditions: podConditions(at, false, false, names), containerStatuses: cs });
     return;
   }
 
-  if (fault === 'crash-loop') {
+  if (fault === 'crash-loop' || fault === 'oom-kill') {
     const restarts = Math.max(0, ...[...prev.values()].map((c) => num(c.restartCount, 0)));
     const lastCrash = Math.max(0, ...[...prev.values()].map((c) => parseTime(rec(rec(c.lastState).terminated).finishedAt) ?? 0));
     const crashing = [...prev.values()].some((c) => rec(rec(c.state).waiting).reason === 'CrashLoopBackOff');
@@ -278,7 +280,7 @@ function startContainers(ctx: Ctx, pod: KubeObject, fault: ObjectFault | undefin
     const cs = specs.map((c) => clean({
       ...containerBase(c, n),
       containerID: undefined,
-      lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: finishedAt, finishedAt, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/${n - 1}`)}` } },
+      lastState: { terminated: { ...exit, startedAt: finishedAt, finishedAt, containerID: `containerd://${hex64(`${pod.metadata.uid}/${c.name}/${n - 1}`)}` } },
       state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoffMs(n) / 1000}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } },
     }));
     for (const c of specs) record(ctx, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, 'kubelet');

@@ -7,7 +7,7 @@ import type { Status } from '../errors/index.js';
 export const FAULT_ANNOTATION = 'sim.flotilla.dev/fault';
 
 /** Faults of workloads and volumes, shown in status by the controllers. */
-export const OBJECT_FAULTS = ['crash-loop', 'image-pull', 'unschedulable', 'pvc-pending', 'lb-pending'] as const;
+export const OBJECT_FAULTS = ['crash-loop', 'oom-kill', 'image-pull', 'unschedulable', 'pvc-pending', 'lb-pending'] as const;
 export type ObjectFault = (typeof OBJECT_FAULTS)[number];
 
 /** Faults of the API server itself. */

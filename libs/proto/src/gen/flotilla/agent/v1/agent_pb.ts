@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file flotilla/agent/v1/agent.proto.
  */
 export const file_flotilla_agent_v1_agent: GenFile = /*@__PURE__*/
-  fileDesc("Ch1mbG90aWxsYS9hZ2VudC92MS9hZ2VudC5wcm90bxIRZmxvdGlsbGEuYWdlbnQudjEixgEKD1JlZ2lzdGVyUmVxdWVzdBIXCg9ib290c3RyYXBfdG9rZW4YASABKAkSFAoMY2x1c3Rlcl9uYW1lGAIgASgJEj4KBmxhYmVscxgDIAMoCzIuLmZsb3RpbGxhLmFnZW50LnYxLlJlZ2lzdGVyUmVxdWVzdC5MYWJlbHNFbnRyeRIVCg1hZ2VudF92ZXJzaW9uGAQgASgJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEidQoQUmVnaXN0ZXJSZXNwb25zZRISCgpjbHVzdGVyX2lkGAEgASgJEhIKCmNyZWRlbnRpYWwYAiABKAkSOQoVY3JlZGVudGlhbF9leHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIZChdSb3RhdGVDcmVkZW50aWFsUmVxdWVzdCJpChhSb3RhdGVDcmVkZW50aWFsUmVzcG9uc2USEgoKY3JlZGVudGlhbBgBIAEoCRI5ChVjcmVkZW50aWFsX2V4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItMBCg5Db25uZWN0UmVxdWVzdBIpCgVoZWxsbxgBIAEoCzIYLmZsb3RpbGxhLmFnZW50LnYxLkhlbGxvSAASMQoGc3RhdHVzGAIgASgLMh8uZmxvdGlsbGEuYWdlbnQudjEuU3RhdHVzUmVwb3J0SAASJQoDYWNrGAMgASgLMhYuZmxvdGlsbGEuYWdlbnQudjEuQWNrSAASMQoJaGVhcnRiZWF0GAQgASgLMhwuZmxvdGlsbGEuYWdlbnQudjEuSGVhcnRiZWF0SABCCQoHbWVzc2FnZSI/CgVIZWxsbxIVCg1hZ2VudF92ZXJzaW9uGAEgASgJEh8KF2xhc3RfYXBwbGllZF9nZW5lcmF0aW9uGAIgASgDIhkKA0FjaxISCgpnZW5lcmF0aW9uGAEgASgDIjgKCUhlYXJ0YmVhdBIrCgdzZW50X2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI6CgxTdGF0dXNSZXBvcnQSKgoEYXBwcxgBIAMoCzIcLmZsb3RpbGxhLmFnZW50LnYxLkFwcFN0YXR1cyLXAgoJQXBwU3RhdHVzEgsKA2FwcBgBIAEoCRIbChNvYnNlcnZlZF9nZW5lcmF0aW9uGAIgASgDEhcKD29ic2VydmVkX2NvbW1pdBgDIAEoCRIrCgRzeW5jGAQgASgOMh0uZmxvdGlsbGEuYWdlbnQudjEuU3luY1N0YXR1cxISCgpzeW5jX2Vycm9yGAUgASgJEi8KBmhlYWx0aBgGIAEoDjIfLmZsb3RpbGxhLmFnZW50LnYxLkhlYWx0aFN0YXR1cxIWCg5oZWFsdGhfbWVzc2FnZRgHIAEoCRI0CglyZXNvdXJjZXMYCCADKAsyIS5mbG90aWxsYS5hZ2VudC52MS5SZXNvdXJjZVN0YXR1cxIvCgtvYnNlcnZlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc3luY19yZXRyeWFibGUYCiABKAgioQEKDlJlc291cmNlU3RhdHVzEg0KBWdyb3VwGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDAoEa2luZBgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkSDAoEbmFtZRgFIAEoCRIvCgZoZWFsdGgYBiABKA4yHy5mbG90aWxsYS5hZ2VudC52MS5IZWFsdGhTdGF0dXMSDwoHbWVzc2FnZRgHIAEoCSJ/Cg9Db25uZWN0UmVzcG9uc2USOAoNZGVzaXJlZF9zdGF0ZRgBIAEoCzIfLmZsb3RpbGxhLmFnZW50LnYxLkRlc2lyZWRTdGF0ZUgAEicKBHBpbmcYAiABKAsyFy5mbG90aWxsYS5hZ2VudC52MS5QaW5nSABCCQoHbWVzc2FnZSJiCgxEZXNpcmVkU3RhdGUSEgoKZ2VuZXJhdGlvbhgBIAEoAxISCgpjbHVzdGVyX2lkGAIgASgJEioKBGFwcHMYAyADKAsyHC5mbG90aWxsYS5hZ2VudC52MS5BcHBUYXJnZXQi1AEKCUFwcFRhcmdldBILCgNhcHAYASABKAkSEAoIcmVwb191cmwYAiABKAkSDAoEcGF0aBgDIAEoCRIOCgZjb21taXQYBCABKAkSNwoKcGFyYW1ldGVycxgFIAEoCzIjLmZsb3RpbGxhLmFnZW50LnYxLlJlbmRlclBhcmFtZXRlcnMSGQoRZGVmYXVsdF9uYW1lc3BhY2UYBiABKAkSNgoNcmVuZGVyX2VuZ2luZRgHIAEoDjIfLmZsb3RpbGxhLmFnZW50LnYxLlJlbmRlckVuZ2luZSK9AQoQUmVuZGVyUGFyYW1ldGVycxIUCgxjbHVzdGVyX25hbWUYASABKAkSTgoOY2x1c3Rlcl9sYWJlbHMYAiADKAsyNi5mbG90aWxsYS5hZ2VudC52MS5SZW5kZXJQYXJhbWV0ZXJzLkNsdXN0ZXJMYWJlbHNFbnRyeRINCgVzdGFnZRgDIAEoCRo0ChJDbHVzdGVyTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIzCgRQaW5nEisKB3NlbnRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnYKClN5bmNTdGF0dXMSGwoXU1lOQ19TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJTWU5DX1NUQVRVU19TWU5DRUQQARIbChdTWU5DX1NUQVRVU19PVVRfT0ZfU1lOQxACEhYKElNZTkNfU1RBVFVTX0ZBSUxFRBADKtYBCgxIZWFsdGhTdGF0dXMSHQoZSEVBTFRIX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFUhFQUxUSF9TVEFUVVNfSEVBTFRIWRABEh0KGUhFQUxUSF9TVEFUVVNfUFJPR1JFU1NJTkcQAhIaChZIRUFMVEhfU1RBVFVTX0RFR1JBREVEEAMSGQoVSEVBTFRIX1NUQVRVU19NSVNTSU5HEAQSGQoVSEVBTFRIX1NUQVRVU19VTktOT1dOEAUSGwoXSEVBTFRIX1NUQVRVU19TVVNQRU5ERUQQBipsCgxSZW5kZXJFbmdpbmUSHQoZUkVOREVSX0VOR0lORV9VTlNQRUNJRklFRBAAEhkKFVJFTkRFUl9FTkdJTkVfQlVJTFRJThABEiIKHlJFTkRFUl9FTkdJTkVfS1VTVE9NSVpFX0JJTkFSWRACMqYCCgxBZ2VudFNlcnZpY2USUwoIUmVnaXN0ZXISIi5mbG90aWxsYS5hZ2VudC52MS5SZWdpc3RlclJlcXVlc3QaIy5mbG90aWxsYS5hZ2VudC52MS5SZWdpc3RlclJlc3BvbnNlEmsKEFJvdGF0ZUNyZWRlbnRpYWwSKi5mbG90aWxsYS5hZ2VudC52MS5Sb3RhdGVDcmVkZW50aWFsUmVxdWVzdBorLmZsb3RpbGxhLmFnZW50LnYxLlJvdGF0ZUNyZWRlbnRpYWxSZXNwb25zZRJUCgdDb25uZWN0EiEuZmxvdGlsbGEuYWdlbnQudjEuQ29ubmVjdFJlcXVlc3QaIi5mbG90aWxsYS5hZ2VudC52MS5Db25uZWN0UmVzcG9uc2UoATABYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Ch1mbG90aWxsYS9hZ2VudC92MS9hZ2VudC5wcm90bxIRZmxvdGlsbGEuYWdlbnQudjEixgEKD1JlZ2lzdGVyUmVxdWVzdBIXCg9ib290c3RyYXBfdG9rZW4YASABKAkSFAoMY2x1c3Rlcl9uYW1lGAIgASgJEj4KBmxhYmVscxgDIAMoCzIuLmZsb3RpbGxhLmFnZW50LnYxLlJlZ2lzdGVyUmVxdWVzdC5MYWJlbHNFbnRyeRIVCg1hZ2VudF92ZXJzaW9uGAQgASgJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEidQoQUmVnaXN0ZXJSZXNwb25zZRISCgpjbHVzdGVyX2lkGAEgASgJEhIKCmNyZWRlbnRpYWwYAiABKAkSOQoVY3JlZGVudGlhbF9leHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIZChdSb3RhdGVDcmVkZW50aWFsUmVxdWVzdCJpChhSb3RhdGVDcmVkZW50aWFsUmVzcG9uc2USEgoKY3JlZGVudGlhbBgBIAEoCRI5ChVjcmVkZW50aWFsX2V4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItMBCg5Db25uZWN0UmVxdWVzdBIpCgVoZWxsbxgBIAEoCzIYLmZsb3RpbGxhLmFnZW50LnYxLkhlbGxvSAASMQoGc3RhdHVzGAIgASgLMh8uZmxvdGlsbGEuYWdlbnQudjEuU3RhdHVzUmVwb3J0SAASJQoDYWNrGAMgASgLMhYuZmxvdGlsbGEuYWdlbnQudjEuQWNrSAASMQoJaGVhcnRiZWF0GAQgASgLMhwuZmxvdGlsbGEuYWdlbnQudjEuSGVhcnRiZWF0SABCCQoHbWVzc2FnZSI/CgVIZWxsbxIVCg1hZ2VudF92ZXJzaW9uGAEgASgJEh8KF2xhc3RfYXBwbGllZF9nZW5lcmF0aW9uGAIgASgDIhkKA0FjaxISCgpnZW5lcmF0aW9uGAEgASgDIjgKCUhlYXJ0YmVhdBIrCgdzZW50X2F0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI6CgxTdGF0dXNSZXBvcnQSKgoEYXBwcxgBIAMoCzIcLmZsb3RpbGxhLmFnZW50LnYxLkFwcFN0YXR1cyKlAwoJQXBwU3RhdHVzEgsKA2FwcBgBIAEoCRIbChNvYnNlcnZlZF9nZW5lcmF0aW9uGAIgASgDEhcKD29ic2VydmVkX2NvbW1pdBgDIAEoCRIrCgRzeW5jGAQgASgOMh0uZmxvdGlsbGEuYWdlbnQudjEuU3luY1N0YXR1cxISCgpzeW5jX2Vycm9yGAUgASgJEi8KBmhlYWx0aBgGIAEoDjIfLmZsb3RpbGxhLmFnZW50LnYxLkhlYWx0aFN0YXR1cxIWCg5oZWFsdGhfbWVzc2FnZRgHIAEoCRI0CglyZXNvdXJjZXMYCCADKAsyIS5mbG90aWxsYS5hZ2VudC52MS5SZXNvdXJjZVN0YXR1cxIvCgtvYnNlcnZlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc3luY19yZXRyeWFibGUYCiABKAgSFwoPbWFuaWZlc3RfZGlnZXN0GBQgASgJEjMKB2RyaWZ0ZWQYFSADKAsyIi5mbG90aWxsYS5hZ2VudC52MS5EcmlmdGVkUmVzb3VyY2UihgEKD0RyaWZ0ZWRSZXNvdXJjZRINCgVncm91cBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEgwKBGtpbmQYAyABKAkSEQoJbmFtZXNwYWNlGAQgASgJEgwKBG5hbWUYBSABKAkSEwoLZmllbGRfcGF0aHMYBiADKAkSDwoHZGVsZXRlZBgHIAEoCCKhAQoOUmVzb3VyY2VTdGF0dXMSDQoFZ3JvdXAYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIMCgRraW5kGAMgASgJEhEKCW5hbWVzcGFjZRgEIAEoCRIMCgRuYW1lGAUgASgJEi8KBmhlYWx0aBgGIAEoDjIfLmZsb3RpbGxhLmFnZW50LnYxLkhlYWx0aFN0YXR1cxIPCgdtZXNzYWdlGAcgASgJIn8KD0Nvbm5lY3RSZXNwb25zZRI4Cg1kZXNpcmVkX3N0YXRlGAEgASgLMh8uZmxvdGlsbGEuYWdlbnQudjEuRGVzaXJlZFN0YXRlSAASJwoEcGluZxgCIAEoCzIXLmZsb3RpbGxhLmFnZW50LnYxLlBpbmdIAEIJCgdtZXNzYWdlImIKDERlc2lyZWRTdGF0ZRISCgpnZW5lcmF0aW9uGAEgASgDEhIKCmNsdXN0ZXJfaWQYAiABKAkSKgoEYXBwcxgDIAMoCzIcLmZsb3RpbGxhLmFnZW50LnYxLkFwcFRhcmdldCKvAgoJQXBwVGFyZ2V0EgsKA2FwcBgBIAEoCRIQCghyZXBvX3VybBgCIAEoCRIMCgRwYXRoGAMgASgJEg4KBmNvbW1pdBgEIAEoCRI3CgpwYXJhbWV0ZXJzGAUgASgLMiMuZmxvdGlsbGEuYWdlbnQudjEuUmVuZGVyUGFyYW1ldGVycxIZChFkZWZhdWx0X25hbWVzcGFjZRgGIAEoCRI2Cg1yZW5kZXJfZW5naW5lGAcgASgOMh8uZmxvdGlsbGEuYWdlbnQudjEuUmVuZGVyRW5naW5lEhYKCXNlbGZfaGVhbBgUIAEoCEgAiAEBEjMKDGhlYWx0aF9ydWxlcxgVIAMoCzIdLmZsb3RpbGxhLmFnZW50LnYxLkhlYWx0aFJ1bGVCDAoKX3NlbGZfaGVhbCIuCgpIZWFsdGhSdWxlEgwKBGtpbmQYASABKAkSEgoKZXhwcmVzc2lvbhgCIAEoCSK9AQoQUmVuZGVyUGFyYW1ldGVycxIUCgxjbHVzdGVyX25hbWUYASABKAkSTgoOY2x1c3Rlcl9sYWJlbHMYAiADKAsyNi5mbG90aWxsYS5hZ2VudC52MS5SZW5kZXJQYXJhbWV0ZXJzLkNsdXN0ZXJMYWJlbHNFbnRyeRINCgVzdGFnZRgDIAEoCRo0ChJDbHVzdGVyTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIzCgRQaW5nEisKB3NlbnRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnYKClN5bmNTdGF0dXMSGwoXU1lOQ19TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJTWU5DX1NUQVRVU19TWU5DRUQQARIbChdTWU5DX1NUQVRVU19PVVRfT0ZfU1lOQxACEhYKElNZTkNfU1RBVFVTX0ZBSUxFRBADKtYBCgxIZWFsdGhTdGF0dXMSHQoZSEVBTFRIX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFUhFQUxUSF9TVEFUVVNfSEVBTFRIWRABEh0KGUhFQUxUSF9TVEFUVVNfUFJPR1JFU1NJTkcQAhIaChZIRUFMVEhfU1RBVFVTX0RFR1JBREVEEAMSGQoVSEVBTFRIX1NUQVRVU19NSVNTSU5HEAQSGQoVSEVBTFRIX1NUQVRVU19VTktOT1dOEAUSGwoXSEVBTFRIX1NUQVRVU19TVVNQRU5ERUQQBipsCgxSZW5kZXJFbmdpbmUSHQoZUkVOREVSX0VOR0lORV9VTlNQRUNJRklFRBAAEhkKFVJFTkRFUl9FTkdJTkVfQlVJTFRJThABEiIKHlJFTkRFUl9FTkdJTkVfS1VTVE9NSVpFX0JJTkFSWRACMqYCCgxBZ2VudFNlcnZpY2USUwoIUmVnaXN0ZXISIi5mbG90aWxsYS5hZ2VudC52MS5SZWdpc3RlclJlcXVlc3QaIy5mbG90aWxsYS5hZ2VudC52MS5SZWdpc3RlclJlc3BvbnNlEmsKEFJvdGF0ZUNyZWRlbnRpYWwSKi5mbG90aWxsYS5hZ2VudC52MS5Sb3RhdGVDcmVkZW50aWFsUmVxdWVzdBorLmZsb3RpbGxhLmFnZW50LnYxLlJvdGF0ZUNyZWRlbnRpYWxSZXNwb25zZRJUCgdDb25uZWN0EiEuZmxvdGlsbGEuYWdlbnQudjEuQ29ubmVjdFJlcXVlc3QaIi5mbG90aWxsYS5hZ2VudC52MS5Db25uZWN0UmVzcG9uc2UoATABYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * RegisterRequest is sent once by a new agent.
@@ -355,11 +355,25 @@ export type AppStatus = Message<"flotilla.agent.v1.AppStatus"> & {
    * rather than a fault in the commit itself (bad YAML, an invalid object, a refused namespace). The hub counts a
    * retryable failure against a wave only once the wave's progress deadline passes.
    *
-   * Fields 20-29 are kept for drift and content reporting (manifest digest, drifted field paths).
-   *
    * @generated from field: bool sync_retryable = 10;
    */
   syncRetryable: boolean;
+
+  /**
+   * SHA-256 (hex) of the manifests rendered for observed_commit (objects as applied, canonical JSON, in apply order):
+   * equal on every cluster that runs the same content. Empty while nothing was rendered.
+   *
+   * @generated from field: string manifest_digest = 20;
+   */
+  manifestDigest: string;
+
+  /**
+   * Live objects that differ from what the agent applied (edited by hand or deleted); sync is then OUT_OF_SYNC until
+   * they are applied again (at once when the app self-heals).
+   *
+   * @generated from field: repeated flotilla.agent.v1.DriftedResource drifted = 21;
+   */
+  drifted: DriftedResource[];
 };
 
 /**
@@ -368,6 +382,69 @@ export type AppStatus = Message<"flotilla.agent.v1.AppStatus"> & {
  */
 export const AppStatusSchema: GenMessage<AppStatus> = /*@__PURE__*/
   messageDesc(file_flotilla_agent_v1_agent, 9);
+
+/**
+ * DriftedResource is one live object that no longer holds what the agent applied.
+ *
+ * @generated from message flotilla.agent.v1.DriftedResource
+ */
+export type DriftedResource = Message<"flotilla.agent.v1.DriftedResource"> & {
+  /**
+   * API group, empty for the core group.
+   *
+   * @generated from field: string group = 1;
+   */
+  group: string;
+
+  /**
+   * API version.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * Kind, for example Deployment.
+   *
+   * @generated from field: string kind = 3;
+   */
+  kind: string;
+
+  /**
+   * Namespace, empty for cluster-scoped objects.
+   *
+   * @generated from field: string namespace = 4;
+   */
+  namespace: string;
+
+  /**
+   * Object name.
+   *
+   * @generated from field: string name = 5;
+   */
+  name: string;
+
+  /**
+   * The fields whose live value differs, for example "spec.replicas" or "spec.template.spec.containers[0].image".
+   *
+   * @generated from field: repeated string field_paths = 6;
+   */
+  fieldPaths: string[];
+
+  /**
+   * The object was deleted.
+   *
+   * @generated from field: bool deleted = 7;
+   */
+  deleted: boolean;
+};
+
+/**
+ * Describes the message flotilla.agent.v1.DriftedResource.
+ * Use `create(DriftedResourceSchema)` to create a new message.
+ */
+export const DriftedResourceSchema: GenMessage<DriftedResource> = /*@__PURE__*/
+  messageDesc(file_flotilla_agent_v1_agent, 10);
 
 /**
  * ResourceStatus is the health of one Kubernetes object an application owns.
@@ -430,7 +507,7 @@ export type ResourceStatus = Message<"flotilla.agent.v1.ResourceStatus"> & {
  * Use `create(ResourceStatusSchema)` to create a new message.
  */
 export const ResourceStatusSchema: GenMessage<ResourceStatus> = /*@__PURE__*/
-  messageDesc(file_flotilla_agent_v1_agent, 10);
+  messageDesc(file_flotilla_agent_v1_agent, 11);
 
 /**
  * ConnectResponse is one message from the hub on the Connect stream.
@@ -467,7 +544,7 @@ export type ConnectResponse = Message<"flotilla.agent.v1.ConnectResponse"> & {
  * Use `create(ConnectResponseSchema)` to create a new message.
  */
 export const ConnectResponseSchema: GenMessage<ConnectResponse> = /*@__PURE__*/
-  messageDesc(file_flotilla_agent_v1_agent, 11);
+  messageDesc(file_flotilla_agent_v1_agent, 12);
 
 /**
  * DesiredState is everything one cluster must run. It replaces any earlier snapshot as a whole.
@@ -502,7 +579,7 @@ export type DesiredState = Message<"flotilla.agent.v1.DesiredState"> & {
  * Use `create(DesiredStateSchema)` to create a new message.
  */
 export const DesiredStateSchema: GenMessage<DesiredState> = /*@__PURE__*/
-  messageDesc(file_flotilla_agent_v1_agent, 12);
+  messageDesc(file_flotilla_agent_v1_agent, 13);
 
 /**
  * AppTarget is one application pinned to one commit.
@@ -559,6 +636,22 @@ export type AppTarget = Message<"flotilla.agent.v1.AppTarget"> & {
    * @generated from field: flotilla.agent.v1.RenderEngine render_engine = 7;
    */
   renderEngine: RenderEngine;
+
+  /**
+   * Whether the agent re-applies objects someone changed or deleted in the cluster as soon as it sees it. Unset means
+   * true; false reports them OUT_OF_SYNC (with the differing field paths) and leaves them until the next commit.
+   *
+   * @generated from field: optional bool self_heal = 20;
+   */
+  selfHeal?: boolean | undefined;
+
+  /**
+   * The application's own health rules, for kinds the built-in rules do not know or judge differently. For each
+   * object the first rule whose kind matches replaces the built-in verdict.
+   *
+   * @generated from field: repeated flotilla.agent.v1.HealthRule health_rules = 21;
+   */
+  healthRules: HealthRule[];
 };
 
 /**
@@ -566,7 +659,38 @@ export type AppTarget = Message<"flotilla.agent.v1.AppTarget"> & {
  * Use `create(AppTargetSchema)` to create a new message.
  */
 export const AppTargetSchema: GenMessage<AppTarget> = /*@__PURE__*/
-  messageDesc(file_flotilla_agent_v1_agent, 13);
+  messageDesc(file_flotilla_agent_v1_agent, 14);
+
+/**
+ * HealthRule judges the objects of one kind with a CEL expression (https://cel.dev).
+ *
+ * @generated from message flotilla.agent.v1.HealthRule
+ */
+export type HealthRule = Message<"flotilla.agent.v1.HealthRule"> & {
+  /**
+   * "Kind" (any group), "group/Kind", or "/Kind" for the core group, e.g. "cert-manager.io/Certificate".
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * Evaluated with `object` (the live object as JSON; integral numbers are ints) and `builtin` (the built-in verdict,
+   * {status, message}). It yields a status name (Healthy, Progressing, Degraded, Suspended, Missing, Unknown) or a map
+   * {"status": ..., "message": ...}; a rule that fails to compile or evaluate makes the object Unknown, saying why.
+   * Example: object.status.phase == 'Ready' ? 'Healthy' : {'status': 'Progressing', 'message': object.status.phase}
+   *
+   * @generated from field: string expression = 2;
+   */
+  expression: string;
+};
+
+/**
+ * Describes the message flotilla.agent.v1.HealthRule.
+ * Use `create(HealthRuleSchema)` to create a new message.
+ */
+export const HealthRuleSchema: GenMessage<HealthRule> = /*@__PURE__*/
+  messageDesc(file_flotilla_agent_v1_agent, 15);
 
 /**
  * RenderParameters are the per-cluster values available to manifests as ${cluster.name}, ${cluster.labels.<key>},
@@ -602,7 +726,7 @@ export type RenderParameters = Message<"flotilla.agent.v1.RenderParameters"> & {
  * Use `create(RenderParametersSchema)` to create a new message.
  */
 export const RenderParametersSchema: GenMessage<RenderParameters> = /*@__PURE__*/
-  messageDesc(file_flotilla_agent_v1_agent, 14);
+  messageDesc(file_flotilla_agent_v1_agent, 16);
 
 /**
  * Ping lets the agent notice a dead connection.
@@ -623,7 +747,7 @@ export type Ping = Message<"flotilla.agent.v1.Ping"> & {
  * Use `create(PingSchema)` to create a new message.
  */
 export const PingSchema: GenMessage<Ping> = /*@__PURE__*/
-  messageDesc(file_flotilla_agent_v1_agent, 15);
+  messageDesc(file_flotilla_agent_v1_agent, 17);
 
 /**
  * SyncStatus says whether the cluster runs the desired commit.
