@@ -180,7 +180,7 @@ describe('REST API', () => {
         'PUT /api/v1/clusters/{name}/labels', 'DELETE /api/v1/clusters/{name}',
         'PUT /api/v1/applications/{name}', 'GET /api/v1/applications', 'GET /api/v1/applications/{name}', 'DELETE /api/v1/applications/{name}',
         'GET /api/v1/applications/{name}/history', 'POST /api/v1/applications/{name}/preview', 'POST /api/v1/applications/{name}/stages/{stage}/rollback',
-        'POST /api/v1/promotions', 'GET /api/v1/promotions', 'GET /api/v1/promotions/{id}',
+        'POST /api/v1/promotions', 'GET /api/v1/promotions', 'GET /api/v1/promotions/{id}', 'GET /api/v1/events',
         ...['approve', 'reject', 'pause', 'resume', 'abort', 'rollback'].map((c) => `POST /api/v1/promotions/{id}/${c}`),
         'GET /api/v1/ca', 'GET /healthz', 'GET /readyz', 'GET /metrics',
       ].sort(),

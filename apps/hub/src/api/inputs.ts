@@ -134,3 +134,9 @@ export type ApplicationBody = z.infer<typeof applicationBody>;
 export type CreatePromotionInput = z.infer<typeof createPromotionInput>;
 export type CommandInput = z.infer<typeof commandInput>;
 export type PreviewInput = z.infer<typeof previewInput>;
+
+export const eventsInput = z.strictObject({
+  app: dnsLabel().optional(),
+  promotion: text().min(1).max(100).optional(),
+  after: z.coerce.number({ error: 'expected integer' }).int().min(0).optional().describe('sequence number to start after (SSE clients send Last-Event-ID instead)'),
+});

@@ -9,7 +9,7 @@ import type { CommandType, PromotionPreview, PromotionView, Rollout } from '../r
 import type { ApplicationBody, CommandInput, CreateApiTokenInput, CreatePromotionInput, CreateRegistrationTokenInput, PreviewInput } from './inputs.js';
 
 /** What the API needs from rollout/. */
-export type PromotionsPort = Pick<Rollout, 'createPromotion' | 'getPromotion' | 'listPromotions' | 'command' | 'preview' | 'history' | 'rollbackStage' | 'runDue'>;
+export type PromotionsPort = Pick<Rollout, 'createPromotion' | 'getPromotion' | 'listPromotions' | 'command' | 'preview' | 'history' | 'rollbackStage' | 'runDue' | 'eventsSince'>;
 
 export type FleetPort = Pick<
   Fleet,
@@ -161,6 +161,11 @@ export class FleetApi {
       ...(input.stage !== undefined ? { stage: input.stage } : {}),
       ...(input.wave !== undefined ? { wave: input.wave } : {}),
     });
+  }
+
+  events(who: Principal, after: number, filter: { app?: string | undefined; promotion?: string | undefined }, waitMs: number, signal?: AbortSignal) {
+    requireRole(who, 'viewer', 'watching events');
+    return this.deps.promotions.eventsSince(after, { ...(filter.app ? { app: filter.app } : {}), ...(filter.promotion ? { promotionId: filter.promotion } : {}) }, waitMs, signal);
   }
 
   rollbackStage(who: Principal, app: string, stage: string, commit?: string): Promise<PromotionView> {

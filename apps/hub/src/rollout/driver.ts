@@ -22,6 +22,7 @@ import {
   appendEvents,
   consumeCommands,
   duePromotionIds,
+  eventsAfter,
   eventsOf,
   loadPromotion,
   markDue,
@@ -187,6 +188,7 @@ export class Rollout {
   /** Runs the planner on a promotion in one transaction; gateways hear of desired-state changes after it commits. */
   async advance(promotionId: string): Promise<void> {
     await this.fleet.transaction((tx, changed) => this.step(tx, promotionId, changed));
+    this.eventsWritten();
   }
 
   private async step(tx: Transaction, promotionId: string, changed: ChangedClusters): Promise<void> {
@@ -287,6 +289,7 @@ export class Rollout {
       if (this.driving) await this.step(tx, id, changed);
     });
     if (!this.driving) this.kick();
+    this.eventsWritten();
     return this.getPromotion(id);
   }
 
@@ -349,6 +352,35 @@ export class Rollout {
       .limit(limit + 1);
     const page = rows.slice(0, limit);
     return { promotions: await Promise.all(page.map((r) => this.view(r))), next: rows.length > limit ? page.at(-1)!.seq : undefined };
+  }
+
+  /**
+   * Events after sequence number `after`, oldest first (at most `limit`): what SSE and gRPC watchers tail. Resolves at
+   * once when there are some, else when the next event is written on this replica or after `waitMs`.
+   */
+  async eventsSince(after: number, filter: { app?: string; promotionId?: string }, waitMs: number, signal?: AbortSignal) {
+    const read = () => eventsAfter(this.db, after, filter);
+    const first = await read();
+    if (first.length > 0 || waitMs <= 0) return first;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      function done() {
+        clearTimeout(timer);
+        waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      const waiters = this.eventWaiters;
+      waiters.add(done);
+      signal?.addEventListener('abort', done);
+    });
+    return read();
+  }
+
+  private readonly eventWaiters = new Set<() => void>();
+
+  private eventsWritten(): void {
+    for (const wake of [...this.eventWaiters]) wake();
   }
 
   /** Which clusters would get the commit in which wave, in what order, behind which gates, and how long at least. */

@@ -9,6 +9,7 @@ import {
   clusterLabelsInput,
   commandInput,
   createApiTokenInput,
+  eventsInput,
   createPromotionInput,
   previewInput,
   stageParams,
@@ -122,6 +123,36 @@ export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
       promotion: await api.command(who(request), request.params.id, type, request.body ?? {}),
     }));
   }
+
+  // Every decision as Server-Sent Events, resumable: a client that reconnects with Last-Event-ID misses nothing.
+  app.get('/api/v1/events', { schema: { ...tags('promotions'), summary: 'Watch events (text/event-stream; Last-Event-ID resumes)', querystring: eventsInput } }, async (request, reply) => {
+    const principal = who(request);
+    const lastEventId = Number(request.headers['last-event-id']);
+    let after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (request.query.after ?? 0);
+    // Checks the role (and the filter) before the stream opens, so a refusal is an ordinary error reply.
+    await api.events(principal, after, request.query, 0);
+    const abort = new AbortController();
+    request.raw.on('close', () => abort.abort());
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    reply.raw.write(': flotilla events\n\n');
+    while (!abort.signal.aborted) {
+      let events;
+      try {
+        events = await api.events(principal, after, request.query, 15_000, abort.signal);
+      } catch {
+        break;
+      }
+      if (abort.signal.aborted) break;
+      if (events.length === 0) reply.raw.write(': keep-alive\n\n');
+      for (const e of events) {
+        after = e.seq;
+        const data = { seq: e.seq, at: e.at, promotion: e.promotionId, app: e.app, stage: e.stage, wave: e.wave, cluster: e.cluster, type: e.type, reason: e.reason };
+        reply.raw.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`);
+      }
+    }
+    reply.raw.end();
+  });
 
   app.get('/api/v1/ca', { schema: { tags: ['TLS'], summary: "The hub's CA certificate (PEM), public", response: { 200: z.string() } } }, async (_request, reply) =>
     reply.type('application/x-pem-file').send(api.caCertificate()),
