@@ -10,6 +10,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { silentLogger } from './ports.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
 import { registerHandler, rotateHandler } from './register.js';
+import type { FlushFailure } from '../fleet/statuses.js';
 import { AgentSession } from './session.js';
 
 export interface AgentGatewayOptions {
@@ -59,6 +60,7 @@ export class AgentGateway {
         return apps;
       },
     };
+    options.fleet.statuses.onFailure((failure) => this.flushFailed(failure, log));
     this.implementation = {
       register: registerHandler(options.fleet, options.auth, log),
       rotateCredential: rotateHandler(options.auth),
@@ -90,6 +92,14 @@ export class AgentGateway {
     return write;
   }
 
+  private flushFailed(failure: FlushFailure, log: GatewayLogger): void {
+    const outcome = failure.dropped ? 'dropped' : 'retried';
+    this.metrics?.flushFailures.inc({ stage: failure.stage, outcome });
+    const fields = { stage: failure.stage, outcome, clusterId: failure.clusterId, app: failure.app, err: errorText(failure.error) };
+    if (failure.dropped) log.error(fields, 'status flush: the store refused this status; it is dropped');
+    else log.warn(fields, 'status flush failed; kept for the next flush');
+  }
+
   /** Publishes flotilla_agent_* metrics in the hub's registry (call once). */
   registerMetrics(registry: Registry): void {
     this.metrics ??= createGatewayMetrics(registry, () => this.sessions.size, () => this.fleet.statuses.pending());
@@ -112,4 +122,13 @@ export class AgentGateway {
 
 export function createAgentGateway(options: AgentGatewayOptions): AgentGateway {
   return new AgentGateway(options);
+}
+
+/** A driver error as log text: its message and SQLSTATE, never the parameters it was sent (they may be anything). */
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause : undefined;
+  const code = (cause as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown }).code;
+  const message = cause?.message ?? err.message.split('\nparams:')[0]!;
+  return typeof code === 'string' ? `${message} (SQLSTATE ${code})` : message;
 }

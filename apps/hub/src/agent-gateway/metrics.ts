@@ -6,6 +6,7 @@ export interface GatewayMetrics {
   messages: Counter<'kind'>;
   streamsClosed: Counter<'code'>;
   snapshots: Counter;
+  flushFailures: Counter<'stage' | 'outcome'>;
 }
 
 export function createGatewayMetrics(registry: Registry, openStreams: () => number, bufferedStatuses: () => number): GatewayMetrics {
@@ -41,6 +42,12 @@ export function createGatewayMetrics(registry: Registry, openStreams: () => numb
     snapshots: new Counter({
       name: 'flotilla_agent_snapshots_sent_total',
       help: 'DesiredState snapshots sent to agents.',
+      registers: [registry],
+    }),
+    flushFailures: new Counter({
+      name: 'flotilla_status_flush_failures_total',
+      help: 'Failed writes of the status flush, by stage (batch, row, lastSeen, listener) and outcome (retried, dropped).',
+      labelNames: ['stage', 'outcome'],
       registers: [registry],
     }),
   };

@@ -10,6 +10,7 @@ import type { Fleet } from '../fleet/index.js';
 import { appStatusView } from '../fleet/messages.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
+import { checkAppStatus, checkGeneration, checkHello, checkTimestamp } from './wire.js';
 
 export type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponse>;
 
@@ -123,11 +124,13 @@ export class AgentSession {
     switch (message.case) {
       case 'hello':
         if (this.phase !== 'awaitingHello') throw new FlotillaError('FailedPrecondition', 'hello was already sent on this stream');
+        checkHello(message.value);
         return this.hello(message.value.agentVersion);
       case 'status':
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return this.ingest(message.value.apps, now);
       case 'ack':
+        checkGeneration(message.value.generation, 'ack.generation');
         if (message.value.generation > this.lastSentGeneration) {
           throw new FlotillaError(
             'InvalidArgument',
@@ -137,6 +140,7 @@ export class AgentSession {
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return;
       case 'heartbeat':
+        checkTimestamp(message.value.sentAt, 'heartbeat.sent_at');
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return;
     }
@@ -184,6 +188,7 @@ export class AgentSession {
     const seen = new Set<string>();
     for (const [i, status] of apps.entries()) {
       const field = `status.apps[${i}]`;
+      checkAppStatus(status, field);
       if (status.app === '') throw new FlotillaError('InvalidArgument', `${field}.app: must name an application`);
       if (seen.has(status.app)) throw new FlotillaError('InvalidArgument', `${field}.app: application "${status.app}" is reported twice`);
       seen.add(status.app);
