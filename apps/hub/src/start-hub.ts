@@ -6,8 +6,8 @@ import type { AgentGateway } from './agent-gateway/index.js';
 import { FleetApi, addFleetService, buildRestApp } from './api/index.js';
 import { createAuth } from './auth/index.js';
 import type { ClusterCredentialPolicy } from './auth/index.js';
-import { resolveTls } from './config/index.js';
-import type { TlsSetting } from './config/index.js';
+import { grpcServerOptions, resolveTls } from './config/index.js';
+import type { GrpcServerLimits, TlsSetting } from './config/index.js';
 import { createFleet, systemClock } from './fleet/index.js';
 import type { Clock, Fleet } from './fleet/index.js';
 import { createLogger, createMetrics } from './observability/index.js';
@@ -42,6 +42,10 @@ export interface HubOptions {
   pingIntervalMs?: number;
   /** How often buffered statuses are written; default 1 s. */
   statusFlushIntervalMs?: number;
+  /** gRPC connection limits (streams per connection, keepalive, connection age, message sizes); see config/grpc-server.ts. */
+  grpcLimits?: Partial<GrpcServerLimits>;
+  /** Agent streams: Hello deadline and how long a slow agent may stay behind (see AgentGatewayOptions). */
+  agentStreams?: { helloTimeoutMs?: number; behindLimitMs?: number };
 }
 
 export interface RunningHub {
@@ -110,7 +114,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const auth = createAuth({ db: store, now: () => clock.now(), ...(options.credentials ? { credentials: options.credentials } : {}) });
     const fleet = createFleet({ db: store, auth, clock, ...(options.statusFlushIntervalMs ? { statusFlushIntervalMs: options.statusFlushIntervalMs } : {}) });
     const rollout = createRollout({ db: store, fleet });
-    const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}) });
+    const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}), ...options.agentStreams });
     fleet.start();
     cleanups.push(() => fleet.stop());
 
@@ -122,7 +126,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     gateway.registerMetrics(metrics.registry);
     const api = new FleetApi({ auth, fleet, promotions: rollout, ...(tls?.ca ? { caCertificate: tls.ca } : {}) });
 
-    const grpcServer = new grpc.Server();
+    const grpcServer = new grpc.Server(grpcServerOptions(options.grpcLimits));
     addFleetService(grpcServer, api, logger, metrics);
     gateway.addTo(grpcServer);
     const credentials = tls

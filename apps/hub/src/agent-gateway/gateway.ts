@@ -18,6 +18,13 @@ export interface AgentGatewayOptions {
   auth: GatewayAuth;
   /** How often the hub pings each open stream; default 15 s. Timers run on fleet's clock. */
   pingIntervalMs?: number;
+  /** How long a Connect stream may stay open without saying Hello; default 10 s. */
+  helloTimeoutMs?: number;
+  /**
+   * How long a newer snapshot may wait behind an unflushed write (the agent stopped reading) before the stream is
+   * closed; default 60 s. Until then the stream holds one unflushed message and the latest snapshot, nothing more.
+   */
+  behindLimitMs?: number;
   logger?: GatewayLogger;
 }
 
@@ -26,6 +33,8 @@ export type AgentServiceImplementation = ServiceImplementation<(typeof AgentServ
 export class AgentGateway {
   readonly implementation: AgentServiceImplementation;
   private readonly sessions = new Map<string, AgentSession>();
+  private readonly pendingSessions = new Map<string, AgentSession>();
+  private buffered = 0;
   private readonly fleet: Fleet;
   private metrics: GatewayMetrics | undefined;
   private readonly pendingWrites = new Set<Promise<unknown>>();
@@ -40,6 +49,19 @@ export class AgentGateway {
       auth: options.auth,
       log,
       pingIntervalMs: options.pingIntervalMs ?? 15_000,
+      helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+      behindLimitMs: options.behindLimitMs ?? 60_000,
+      claimPending: (session: AgentSession) => {
+        const previous = this.pendingSessions.get(session.clusterId);
+        this.pendingSessions.set(session.clusterId, session);
+        return previous === session ? undefined : previous;
+      },
+      releasePending: (session: AgentSession) => {
+        if (this.pendingSessions.get(session.clusterId) === session) this.pendingSessions.delete(session.clusterId);
+      },
+      buffered: (delta: number) => {
+        this.buffered += delta;
+      },
       claim: (session: AgentSession) => {
         const previous = this.sessions.get(session.clusterId);
         this.sessions.set(session.clusterId, session);
@@ -102,7 +124,21 @@ export class AgentGateway {
 
   /** Publishes flotilla_agent_* metrics in the hub's registry (call once). */
   registerMetrics(registry: Registry): void {
-    this.metrics ??= createGatewayMetrics(registry, () => this.sessions.size, () => this.fleet.statuses.pending());
+    this.metrics ??= createGatewayMetrics(registry, {
+      openStreams: () => this.sessions.size,
+      bufferedStatuses: () => this.fleet.statuses.pending(),
+      bufferedBytes: () => this.buffered,
+    });
+  }
+
+  /** Bytes of messages handed to agent streams and not yet flushed to their connections, over all streams. */
+  bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /** Ids of clusters with an authenticated stream that has not said Hello yet. */
+  awaitingHello(): string[] {
+    return [...this.pendingSessions.keys()];
   }
 
   /** Ids of clusters with an open stream to this process. */
@@ -115,7 +151,7 @@ export class AgentGateway {
    * are recorded, so the store can be closed after it.
    */
   async close(): Promise<void> {
-    for (const session of [...this.sessions.values()]) session.fail(new FlotillaError('Unavailable', 'the hub is shutting down'));
+    for (const session of [...this.sessions.values(), ...this.pendingSessions.values()]) session.fail(new FlotillaError('Unavailable', 'the hub is shutting down'));
     await Promise.all([...this.pendingWrites]);
   }
 }
