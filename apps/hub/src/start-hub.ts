@@ -1,4 +1,6 @@
 // Composes the hub: store, auth, fleet, rollout, the agent gateway and both user APIs, on one gRPC and one HTTP port.
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { createAgentGateway } from './agent-gateway/index.js';
@@ -15,6 +17,7 @@ import type { Logger } from './observability/index.js';
 import { createRollout } from './rollout/index.js';
 import type { Rollout } from './rollout/index.js';
 import { defaultDataDir, openStore } from './store/index.js';
+import { secureDirectory } from './store/open.js';
 import type { Store } from './store/index.js';
 
 export interface HubOptions {
@@ -55,6 +58,8 @@ export interface RunningHub {
   grpcAddress: string;
   /** The first admin token, only when this start created it. */
   adminToken?: string;
+  /** Where the first admin token was written (0600, in the data directory), when this start created it on disk. */
+  adminTokenFile?: string;
   /** PEM of the CA that signed the serving certificate, when known (self-signed mode, or a CA file given). */
   caCertificate?: string;
   store: Store;
@@ -64,6 +69,14 @@ export interface RunningHub {
   logger: Logger;
   /** Stops serving, ends agent streams, flushes statuses and closes the store. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** Writes the first admin token to `<dir>/admin-token`, readable by the hub user only; returns the file. */
+async function writeAdminToken(dir: string, token: string): Promise<string> {
+  const file = path.join(dir, 'admin-token');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return file;
 }
 
 function clockOf(option: HubOptions['clock']): Clock {
@@ -120,6 +133,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     // The self-signed CA lives beside the embedded data (also with PostgreSQL), so restarts keep the CA agents pinned.
     const tlsDir = inMemory ? undefined : (options.dataDir ?? defaultDataDir());
+    if (tlsDir !== undefined) await secureDirectory(tlsDir);
     const tls = await resolveTls(options.tls, tlsDir, options.tlsNames ?? [], clock.now());
     if (!tls) logger.warn({ host }, 'serving gRPC and REST in plaintext: use TLS outside tests and loopback');
     const metrics = createMetrics();
@@ -147,10 +161,13 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     // Created only once both ports serve, so a start that fails (a port in use) never leaves an admin token nobody saw.
     const adminToken = await auth.ensureAdminToken();
+    // Kept where logs are not shipped: a file only the hub user can read, beside the data it unlocks.
+    const adminTokenFile = adminToken && tlsDir !== undefined ? await writeAdminToken(tlsDir, adminToken) : undefined;
     const hub: RunningHub = {
       httpUrl: `${tls ? 'https' : 'http'}://${hostForUrl(host)}:${httpPort}`,
       grpcAddress: `${hostForUrl(host)}:${grpcPort}`,
       ...(adminToken ? { adminToken } : {}),
+      ...(adminTokenFile ? { adminTokenFile } : {}),
       ...(tls?.ca ? { caCertificate: tls.ca } : {}),
       store,
       fleet,
