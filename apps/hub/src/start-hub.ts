@@ -7,6 +7,7 @@ import { createAgentGateway } from './agent-gateway/index.js';
 import type { AgentGateway } from './agent-gateway/index.js';
 import { FleetApi, addFleetService, buildRestApp } from './api/index.js';
 import { createAuth } from './auth/index.js';
+import { addRetryAfter } from './edge/index.js';
 import type { ClusterCredentialPolicy } from './auth/index.js';
 import { grpcServerOptions, resolveTls } from './config/index.js';
 import type { GrpcServerLimits, TlsSetting } from './config/index.js';
@@ -18,6 +19,7 @@ import { createRollout } from './rollout/index.js';
 import type { Rollout } from './rollout/index.js';
 import { defaultDataDir, openStore } from './store/index.js';
 import { secureDirectory } from './store/open.js';
+import type { StoreTimeouts } from './store/open.js';
 import type { Store } from './store/index.js';
 
 export interface HubOptions {
@@ -45,6 +47,8 @@ export interface HubOptions {
   pingIntervalMs?: number;
   /** How often buffered statuses are written; default 1 s. */
   statusFlushIntervalMs?: number;
+  /** PostgreSQL connect and statement time limits (see StoreTimeouts). */
+  storeTimeouts?: Partial<StoreTimeouts>;
   /** gRPC connection limits (streams per connection, keepalive, connection age, message sizes); see config/grpc-server.ts. */
   grpcLimits?: Partial<GrpcServerLimits>;
   /** Agent streams: Hello deadline and how long a slow agent may stay behind (see AgentGatewayOptions). */
@@ -112,7 +116,11 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   const clock = clockOf(options.clock);
   const host = options.host ?? '127.0.0.1';
   const inMemory = (options.dataDir ?? '').startsWith('memory://');
-  const store = await openStore({ ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const store = await openStore({
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.storeTimeouts ? { timeouts: options.storeTimeouts } : {}),
+  });
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -154,6 +162,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     });
 
     const rest: FastifyInstance = await buildRestApp({ api, db: store, logger, metrics, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+    addRetryAfter(rest);
     cleanups.push(() => rest.close());
     await rest.listen({ host, port: options.httpPort ?? 0 });
     const address = rest.server.address();

@@ -28,7 +28,20 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite data directory, or `memory://` for a throwaway in-memory database. Default ./.flotilla/data. */
   dataDir?: string;
+  /** PostgreSQL time limits; a store that is gone or black-holed fails calls within them instead of hanging them. */
+  timeouts?: Partial<StoreTimeouts>;
 }
+
+export interface StoreTimeouts {
+  /** Opening a connection (TCP, TLS, authentication). */
+  connectMs: number;
+  /** One statement on the server (statement_timeout) and, a little later, on the client (no answer at all). */
+  statementMs: number;
+  /** A transaction left idle by a stuck caller is ended by the server. */
+  idleInTransactionMs: number;
+}
+
+export const defaultStoreTimeouts: StoreTimeouts = { connectMs: 5_000, statementMs: 30_000, idleInTransactionMs: 60_000 };
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 // Several hubs may start at once on one PostgreSQL; the first to take this lock migrates, the others wait.
@@ -39,7 +52,9 @@ export function defaultDataDir(): string {
 }
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir ?? defaultDataDir());
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, { ...defaultStoreTimeouts, ...options.timeouts })
+    : openPglite(options.dataDir ?? defaultDataDir());
 }
 
 // Starting embedded PostgreSQL from scratch (initdb + migrations) costs seconds of CPU; an in-memory store is instead
@@ -104,8 +119,17 @@ async function openPglite(dataDir: string): Promise<Store> {
   return Object.assign(db as unknown as Database, { driver: 'pglite' as const, close: () => client.close() });
 }
 
-async function openPostgres(databaseUrl: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+async function openPostgres(databaseUrl: string, timeouts: StoreTimeouts): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    connectionTimeoutMillis: timeouts.connectMs,
+    // The server cancels a long statement; the client gives up a little later on a server that does not answer at all.
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.statementMs + 1_000,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the hub; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema });
