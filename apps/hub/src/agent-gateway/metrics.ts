@@ -7,6 +7,7 @@ export interface GatewayMetrics {
   streamsClosed: Counter<'code'>;
   snapshots: Counter;
   snapshotsCoalesced: Counter;
+  futureGenerations: Counter;
   flushFailures: Counter<'stage' | 'outcome'>;
 }
 
@@ -62,6 +63,11 @@ export function createGatewayMetrics(registry: Registry, { openStreams, buffered
     snapshotsCoalesced: new Counter({
       name: 'flotilla_agent_snapshots_coalesced_total',
       help: 'DesiredState snapshots replaced by a newer one before a slow stream could take them.',
+      registers: [registry],
+    }),
+    futureGenerations: new Counter({
+      name: 'flotilla_agent_future_generations_total',
+      help: 'Statuses and acks ignored because they name a generation newer than the hub sent (the hub went back in time).',
       registers: [registry],
     }),
     flushFailures: new Counter({

@@ -51,6 +51,7 @@ export class AgentSession {
   private phase: 'authenticating' | 'awaitingHello' | 'open' | 'closed' = 'authenticating';
   private queue: Promise<void> = Promise.resolve();
   private lastSentGeneration = 0n;
+  private warnedFuture = false;
   private currentApps = new Set<string>();
   private readonly cleanups: (() => void)[] = [];
   private readonly outbox: Outbox;
@@ -185,12 +186,7 @@ export class AgentSession {
         return this.ingest(message.value.apps, now);
       case 'ack':
         checkGeneration(message.value.generation, 'ack.generation');
-        if (message.value.generation > this.lastSentGeneration) {
-          throw new FlotillaError(
-            'InvalidArgument',
-            `ack.generation: ${message.value.generation} was never sent to cluster "${this.clusterName}" (latest sent: ${this.lastSentGeneration})`,
-          );
-        }
+        if (message.value.generation > this.lastSentGeneration) this.ignoreFuture('ack.generation', message.value.generation);
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return;
       case 'heartbeat':
@@ -241,10 +237,8 @@ export class AgentSession {
       if (seen.has(status.app)) throw new FlotillaError('InvalidArgument', `${field}.app: application "${status.app}" is reported twice`);
       seen.add(status.app);
       if (status.observedGeneration > this.lastSentGeneration) {
-        throw new FlotillaError(
-          'InvalidArgument',
-          `${field}.observed_generation: ${status.observedGeneration} is newer than any generation sent to cluster "${this.clusterName}" (latest: ${this.lastSentGeneration})`,
-        );
+        this.ignoreFuture(`${field}.observed_generation`, status.observedGeneration);
+        continue;
       }
       if (status.observedCommit !== '' && !COMMIT.test(status.observedCommit)) {
         throw new FlotillaError('InvalidArgument', `${field}.observed_commit: "${status.observedCommit}" is not a 40-character hexadecimal commit id`);
@@ -261,6 +255,22 @@ export class AgentSession {
       }
     }
     for (const status of accepted) this.deps.fleet.statuses.record(this.clusterId, appStatusView(status), now);
+  }
+
+  /**
+   * A generation newer than any this stream sent is not a broken agent but a hub that went back in time (its database
+   * was lost or restored from a backup, and the agent kept what it applied): ending the stream would only make the
+   * agent reconnect and send it again. The report is ignored (it is about a desired state this hub never had) and said
+   * once per stream; the agent is in step again when it takes the hub's snapshot.
+   */
+  private ignoreFuture(field: string, generation: bigint): void {
+    this.deps.metrics()?.futureGenerations.inc();
+    if (this.warnedFuture) return;
+    this.warnedFuture = true;
+    this.deps.log.warn(
+      { cluster: this.clusterName, field, generation: String(generation), latestSent: String(this.lastSentGeneration) },
+      'agent reports a generation newer than this hub sent (the hub lost or restored its database?); ignored',
+    );
   }
 
   private finish(): void {
