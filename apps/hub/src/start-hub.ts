@@ -135,7 +135,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const auth = createAuth({ db: store, now: () => clock.now(), ...(options.credentials ? { credentials: options.credentials } : {}) });
     const fleet = createFleet({ db: store, auth, clock, ...(options.statusFlushIntervalMs ? { statusFlushIntervalMs: options.statusFlushIntervalMs } : {}) });
     const rollout = createRollout({ db: store, fleet });
-    const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}), ...options.agentStreams });
+    const gateway = createAgentGateway({ fleet, auth, logger, hubEpoch: store.epoch, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}), ...options.agentStreams });
     fleet.start();
     cleanups.push(() => fleet.stop());
 

@@ -2,7 +2,8 @@
 // ignores those reports with a warning and keeps the stream, instead of ending it and making the agent loop.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppStatusSchema, HealthStatus, RegisterRequestSchema, SyncStatus, bearer, create } from '@flotilla/proto';
-import { waitFor } from '@flotilla/testkit';
+import { createTestDatabase, postgresAvailable, waitFor } from '@flotilla/testkit';
+import { openStore } from '../src/store/index.js';
 import { Registry } from 'prom-client';
 import { AgentStream } from './support/agent-stream.js';
 import { startHubB } from './support/hub-b.js';
@@ -11,6 +12,40 @@ import { openTestStore } from './support/stores.js';
 import type { StoreFixture } from './support/stores.js';
 
 const A = 'a'.repeat(40);
+const pgUp = await postgresAvailable();
+
+describe('the hub epoch', () => {
+  it('is a random id of each database, kept across restarts of the hub', async () => {
+    const first = await openTestStore('pglite');
+    const second = await openTestStore('pglite');
+    try {
+      expect(first.store.epoch).toMatch(/^[0-9a-f-]{36}$/);
+      expect(second.store.epoch).not.toBe(first.store.epoch);
+    } finally {
+      await first.cleanup();
+      await second.cleanup();
+    }
+  });
+
+  it.skipIf(!pgUp)('survives reopening the same PostgreSQL database, and a new database has a new one', async () => {
+    const database = await createTestDatabase();
+    const other = await createTestDatabase();
+    try {
+      const opened = await openStore({ databaseUrl: database.url });
+      const epoch = opened.epoch;
+      await opened.close();
+      const again = await openStore({ databaseUrl: database.url });
+      const elsewhere = await openStore({ databaseUrl: other.url });
+      expect(again.epoch).toBe(epoch);
+      expect(elsewhere.epoch).not.toBe(epoch);
+      await again.close();
+      await elsewhere.close();
+    } finally {
+      await database.drop();
+      await other.drop();
+    }
+  });
+});
 
 describe('an agent ahead of its hub', () => {
   let fixture: StoreFixture;
@@ -51,6 +86,8 @@ describe('an agent ahead of its hub', () => {
     stream.send({ case: 'hello', value: { agentVersion: '0.1.0', lastAppliedGeneration: 57n } as never });
     const snapshot = await stream.nextSnapshot();
     expect(snapshot.generation).toBeLessThan(57n);
+    // The snapshot says which hub it comes from, so the agent can tell a new hub from a confused one.
+    expect(snapshot.hubEpoch).toBe(fixture.store.epoch);
     const stale = create(AppStatusSchema, { app: 'shop', observedGeneration: 57n, observedCommit: A, sync: SyncStatus.SYNCED, health: HealthStatus.HEALTHY });
     stream.send({ case: 'status', value: { apps: [stale] } as never });
     stream.send({ case: 'ack', value: { generation: 57n } as never });

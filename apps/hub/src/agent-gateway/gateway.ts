@@ -26,6 +26,8 @@ export interface AgentGatewayOptions {
    */
   behindLimitMs?: number;
   logger?: GatewayLogger;
+  /** The store's epoch (Store.epoch), sent in every DesiredState so agents recognise a new hub. */
+  hubEpoch?: string;
 }
 
 export type AgentServiceImplementation = ServiceImplementation<(typeof AgentService)['method']>;
@@ -50,6 +52,7 @@ export class AgentGateway {
       log,
       pingIntervalMs: options.pingIntervalMs ?? 15_000,
       helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+      hubEpoch: options.hubEpoch ?? '',
       behindLimitMs: options.behindLimitMs ?? 60_000,
       claimPending: (session: AgentSession) => {
         const previous = this.pendingSessions.get(session.clusterId);

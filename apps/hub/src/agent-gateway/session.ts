@@ -24,6 +24,8 @@ export interface SessionDeps {
   auth: GatewayAuth;
   log: GatewayLogger;
   pingIntervalMs: number;
+  /** The store's epoch, stamped on every snapshot. */
+  hubEpoch: string;
   /** How long a stream may stay open without saying Hello. */
   helloTimeoutMs: number;
   /** How long a newer snapshot may wait behind an unflushed write before the stream is closed as a slow consumer. */
@@ -211,6 +213,7 @@ export class AgentSession {
     const snapshot = await this.deps.fleet.desiredStateFor(this.clusterId);
     if (!always && snapshot.generation <= this.lastSentGeneration) return;
     if (this.phase !== 'open') return;
+    snapshot.hubEpoch = this.deps.hubEpoch;
     this.outbox.snapshot(snapshot);
   }
 

@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 
@@ -19,6 +20,8 @@ export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesW
 
 export type Store = Database & {
   readonly driver: 'pglite' | 'postgres';
+  /** Random id created with this database (migration 0005) and kept with it: a new database is a new hub epoch. */
+  readonly epoch: string;
   /** Closes the connection pool or the embedded database. */
   close(): Promise<void>;
 };
@@ -81,7 +84,18 @@ async function inMemoryClient(): Promise<PGlite> {
   // One clone at a time: the template's data directory is read while cloning.
   const next = cloning.then(() => source.clone());
   cloning = next.catch(() => undefined);
-  return (await next) as PGlite;
+  const client = (await next) as PGlite;
+  // Every clone is a database of its own, so it gets an epoch of its own (the template's was copied with it).
+  await client.query(`update hub_epoch set epoch = gen_random_uuid()::text`);
+  return client;
+}
+
+async function readEpoch(db: Database): Promise<string> {
+  const result = await db.execute(sql`select epoch from hub_epoch`);
+  const rows = (result as unknown as { rows: { epoch: string }[] }).rows;
+  const epoch = rows[0]?.epoch;
+  if (!epoch) throw new Error('the store has no epoch (table hub_epoch is empty): was migration 0005 applied?');
+  return epoch;
 }
 
 /**
@@ -116,7 +130,14 @@ async function openPglite(dataDir: string): Promise<Store> {
     await client.close();
     throw err;
   }
-  return Object.assign(db as unknown as Database, { driver: 'pglite' as const, close: () => client.close() });
+  let epoch: string;
+  try {
+    epoch = await readEpoch(db as unknown as Database);
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+  return Object.assign(db as unknown as Database, { driver: 'pglite' as const, epoch, close: () => client.close() });
 }
 
 async function openPostgres(databaseUrl: string, timeouts: StoreTimeouts): Promise<Store> {
@@ -133,6 +154,7 @@ async function openPostgres(databaseUrl: string, timeouts: StoreTimeouts): Promi
   // An idle client losing its connection must not crash the hub; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema });
+  let epoch: string;
   try {
     const lock = await pool.connect();
     try {
@@ -142,9 +164,10 @@ async function openPostgres(databaseUrl: string, timeouts: StoreTimeouts): Promi
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       lock.release();
     }
+    epoch = await readEpoch(db as unknown as Database);
   } catch (err) {
     await pool.end();
     throw err;
   }
-  return Object.assign(db as unknown as Database, { driver: 'postgres' as const, close: () => pool.end() });
+  return Object.assign(db as unknown as Database, { driver: 'postgres' as const, epoch, close: () => pool.end() });
 }

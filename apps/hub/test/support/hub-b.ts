@@ -44,7 +44,7 @@ export async function startHubB(store: Store, options: { logger?: GatewayLogger;
   const auth = createAuth({ db: store, now: () => clock.now() });
   const fleet = createFleet({ db: store, auth, clock });
   const rollout = createRollout({ db: store, fleet });
-  const gateway = createAgentGateway({ fleet, auth, pingIntervalMs: PING_INTERVAL_MS, ...(options.logger ? { logger: options.logger } : {}), ...options.gateway });
+  const gateway = createAgentGateway({ fleet, auth, hubEpoch: store.epoch, pingIntervalMs: PING_INTERVAL_MS, ...(options.logger ? { logger: options.logger } : {}), ...options.gateway });
   const server = new grpc.Server();
   gateway.addTo(server);
   const port = await new Promise<number>((resolve, reject) =>
