@@ -7,7 +7,7 @@ import { createAgentGateway } from './agent-gateway/index.js';
 import type { AgentGateway } from './agent-gateway/index.js';
 import { FleetApi, addFleetService, buildRestApp } from './api/index.js';
 import { createAuth } from './auth/index.js';
-import { addRetryAfter } from './edge/index.js';
+import { addBodyGuard, addErrorBound, addRetryAfter } from './edge/index.js';
 import type { ClusterCredentialPolicy } from './auth/index.js';
 import { grpcServerOptions, resolveTls } from './config/index.js';
 import type { GrpcServerLimits, TlsSetting } from './config/index.js';
@@ -163,6 +163,8 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     const rest: FastifyInstance = await buildRestApp({ api, db: store, logger, metrics, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     addRetryAfter(rest);
+    addBodyGuard(rest);
+    addErrorBound(rest);
     cleanups.push(() => rest.close());
     await rest.listen({ host, port: options.httpPort ?? 0 });
     const address = rest.server.address();

@@ -1,5 +1,6 @@
-// Tells "the database is away" (refused, black-holed, timed out, shutting down, failing over) from every other failure,
-// so callers get Unavailable with a retry hint instead of Internal.
+// Store failures a caller can act on: "the database is away" (refused, black-holed, timed out, shutting down, failing
+// over) is Unavailable with a retry hint, and a value the database refuses (out of range, bad text) is InvalidArgument,
+// neither an Internal error. Messages are fixed: the driver's text may quote the value, and values are not echoed.
 /** Seconds a caller is asked to wait before retrying a call the store could not serve. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
 
@@ -25,4 +26,22 @@ export function isStoreUnavailable(err: unknown): boolean {
     if (e instanceof AggregateError && e.errors.some(isStoreUnavailable)) return true;
   }
   return false;
+}
+
+const DATA_PROBLEMS: [RegExp, string][] = [
+  [/^22003$/, 'a number in the request is out of range for the store'],
+  [/^(22021|22P05)$/, 'text in the request holds a NUL byte or invalid Unicode'],
+  [/^22001$/, 'a text value in the request is too long for the store'],
+  [/^(22007|22008)$/, 'a date or time in the request is out of range'],
+  [/^22/, 'a value in the request cannot be stored'],
+];
+
+/** What the store refused about a value (SQLSTATE class 22), in words that quote no value; undefined otherwise. */
+export function storeDataProblem(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string' || !/^22[0-9A-Z]{3}$/.test(code)) continue;
+    return DATA_PROBLEMS.find(([pattern]) => pattern.test(code))![1];
+  }
+  return undefined;
 }
