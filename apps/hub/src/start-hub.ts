@@ -9,7 +9,7 @@ import { FleetApi, addFleetService, buildRestApp } from './api/index.js';
 import { createAuth } from './auth/index.js';
 import { addBodyGuard, addErrorBound, addRetryAfter } from './edge/index.js';
 import type { ClusterCredentialPolicy } from './auth/index.js';
-import { grpcServerOptions, resolveTls } from './config/index.js';
+import { defaultGrpcServerLimits, grpcServerOptions, resolveTls } from './config/index.js';
 import type { GrpcServerLimits, TlsSetting } from './config/index.js';
 import { createFleet, systemClock } from './fleet/index.js';
 import type { Clock, Fleet } from './fleet/index.js';
@@ -135,7 +135,15 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const auth = createAuth({ db: store, now: () => clock.now(), ...(options.credentials ? { credentials: options.credentials } : {}) });
     const fleet = createFleet({ db: store, auth, clock, ...(options.statusFlushIntervalMs ? { statusFlushIntervalMs: options.statusFlushIntervalMs } : {}) });
     const rollout = createRollout({ db: store, fleet });
-    const gateway = createAgentGateway({ fleet, auth, logger, hubEpoch: store.epoch, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}), ...options.agentStreams });
+    const gateway = createAgentGateway({
+      fleet,
+      auth,
+      logger,
+      hubEpoch: store.epoch,
+      maxMessageBytes: options.grpcLimits?.maxSendMessageBytes ?? defaultGrpcServerLimits.maxSendMessageBytes,
+      ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      ...options.agentStreams,
+    });
     fleet.start();
     cleanups.push(() => fleet.stop());
 

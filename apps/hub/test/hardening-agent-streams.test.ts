@@ -138,4 +138,17 @@ describe('agent stream bounds', () => {
     expect((await second.nextSnapshot()).clusterId).toBe(clusterId);
     second.close();
   });
+
+  it('ends the stream with RESOURCE_EXHAUSTED, naming the size, for a snapshot over the send limit rather than dropping it silently', async () => {
+    await hub.cleanup();
+    hub = await startHubB(fixture.store, { gateway: { maxMessageBytes: 10_000 } });
+    await change(0);
+    await hub.rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    const { credential } = await registered('prod');
+    const stream = connect(credential);
+    stream.send({ case: 'hello', value: { agentVersion: '0.1.0', lastAppliedGeneration: 0n } as never });
+    const end = await stream.ended;
+    expect(end.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(end.details).toMatch(/^the desired state of cluster "prod" is \d+ bytes, over the hub's message limit of 10000 bytes$/);
+  });
 });

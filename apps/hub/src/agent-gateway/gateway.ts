@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Registry } from 'prom-client';
 import { AgentService, addService } from '@flotilla/proto';
 import type { ServiceImplementation } from '@flotilla/proto';
+import { defaultGrpcServerLimits } from '../config/index.js';
 import { FlotillaError } from '../errors/index.js';
 import type { Fleet } from '../fleet/index.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -26,6 +27,8 @@ export interface AgentGatewayOptions {
    */
   behindLimitMs?: number;
   logger?: GatewayLogger;
+  /** The gRPC server's grpc.max_send_message_length; default 64 MiB (config/grpc-server.ts). */
+  maxMessageBytes?: number;
   /** The store's epoch (Store.epoch), sent in every DesiredState so agents recognise a new hub. */
   hubEpoch?: string;
 }
@@ -53,6 +56,7 @@ export class AgentGateway {
       pingIntervalMs: options.pingIntervalMs ?? 15_000,
       helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
       hubEpoch: options.hubEpoch ?? '',
+      maxMessageBytes: options.maxMessageBytes ?? defaultGrpcServerLimits.maxSendMessageBytes,
       behindLimitMs: options.behindLimitMs ?? 60_000,
       claimPending: (session: AgentSession) => {
         const previous = this.pendingSessions.get(session.clusterId);

@@ -16,6 +16,8 @@ export interface OutboxEvents {
   coalesced(): void;
   /** A snapshot now waits behind a write in flight (start the "behind" timer), or no longer does (stop it). */
   behind(waiting: boolean): void;
+  /** A message over the transport's send limit: not written (grpc-js would end the stream without a word). */
+  tooLarge(bytes: number): void;
 }
 
 export class Outbox {
@@ -26,6 +28,8 @@ export class Outbox {
   constructor(
     private readonly stream: Writable,
     private readonly events: OutboxEvents,
+    /** The server's grpc.max_send_message_length. */
+    private readonly maxMessageBytes: number,
   ) {}
 
   get busy(): boolean {
@@ -64,6 +68,7 @@ export class Outbox {
   private write(message: ConnectResponse['message']): void {
     const response = create(ConnectResponseSchema, { message });
     const bytes = toBinary(ConnectResponseSchema, response).length + 5;
+    if (bytes - 5 > this.maxMessageBytes) return this.events.tooLarge(bytes - 5);
     this.inFlightBytes += bytes;
     this.events.buffered(bytes);
     if (message.case === 'desiredState') this.events.sent(message.value);

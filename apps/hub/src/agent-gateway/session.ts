@@ -24,6 +24,8 @@ export interface SessionDeps {
   auth: GatewayAuth;
   log: GatewayLogger;
   pingIntervalMs: number;
+  /** Largest message the gRPC server sends (grpc.max_send_message_length). */
+  maxMessageBytes: number;
   /** The store's epoch, stamped on every snapshot. */
   hubEpoch: string;
   /** How long a stream may stay open without saying Hello. */
@@ -71,7 +73,14 @@ export class AgentSession {
       },
       coalesced: () => deps.metrics()?.snapshotsCoalesced.inc(),
       behind: (waiting) => this.behind(waiting),
-    });
+      tooLarge: (bytes) =>
+        this.fail(
+          new FlotillaError(
+            'ResourceExhausted',
+            `the desired state of cluster "${this.clusterName}" is ${bytes} bytes, over the hub's message limit of ${deps.maxMessageBytes} bytes`,
+          ),
+        ),
+    }, deps.maxMessageBytes);
   }
 
   start(): void {
