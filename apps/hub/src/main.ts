@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     process.stderr.write(`flotilla-hub: unexpected argument "${argv[0]}" (the hub takes no arguments)\n\n${hubUsage}`);
     process.exit(2);
   }
+  // Everything the hub writes (embedded database, CA keys, the first admin token) is its user's only.
+  process.umask(0o077);
   let config;
   try {
     config = configFromEnv();
@@ -40,17 +42,16 @@ async function main(): Promise<void> {
     tlsNames: config.tlsNames,
     logger,
   });
-  // Printed, never logged: stdout here is for the operator's eyes; log lines may be shipped elsewhere.
+  // The banner is for the operator; the JSON log lines go to stdout and may be shipped elsewhere, so the admin token
+  // never goes there: it is in a 0600 file in the data directory, and on the terminal only when stderr is one.
   const lines = [
     `Flotilla hub is running (store: ${hub.store.driver})`,
     `  REST API:  ${hub.httpUrl}  (OpenAPI: ${hub.httpUrl}/openapi.json)`,
     `  gRPC:      ${hub.grpcAddress}${config.tls ? ' (TLS)' : ' (plaintext)'}`,
   ];
   if (hub.caCertificate) lines.push(`  CA:        ${hub.httpUrl}/api/v1/ca`);
-  if (hub.adminToken) {
-    lines.push('', 'First start: an admin API token was created. It is shown only this once; keep it safe:', `  ${hub.adminToken}`);
-  }
   process.stdout.write(lines.join('\n') + '\n');
+  if (hub.adminToken) process.stderr.write(adminTokenNotice(hub.adminToken, hub.adminTokenFile, process.stderr.isTTY === true));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -67,6 +68,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** What the operator is told about a newly created admin token; the token itself only on a terminal or with no file. */
+function adminTokenNotice(token: string, file: string | undefined, terminal: boolean): string {
+  const lines = ['', 'First start: an admin API token was created.'];
+  if (file) lines.push(`  It is in ${file} (readable by this user only); move it somewhere safe and delete the file.`);
+  if (terminal || !file) lines.push('  It is shown only this once; keep it safe:', `  ${token}`);
+  return lines.join('\n') + '\n\n';
 }
 
 main().catch((err: unknown) => {

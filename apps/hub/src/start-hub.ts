@@ -1,13 +1,16 @@
 // Composes the hub: store, auth, fleet, rollout, the agent gateway and both user APIs, on one gRPC and one HTTP port.
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { createAgentGateway } from './agent-gateway/index.js';
 import type { AgentGateway } from './agent-gateway/index.js';
 import { FleetApi, addFleetService, buildRestApp } from './api/index.js';
 import { createAuth } from './auth/index.js';
+import { addBodyGuard, addErrorBound, addRetryAfter } from './edge/index.js';
 import type { ClusterCredentialPolicy } from './auth/index.js';
-import { resolveTls } from './config/index.js';
-import type { TlsSetting } from './config/index.js';
+import { defaultGrpcServerLimits, grpcServerOptions, resolveTls } from './config/index.js';
+import type { GrpcServerLimits, TlsSetting } from './config/index.js';
 import { createFleet, systemClock } from './fleet/index.js';
 import type { Clock, Fleet } from './fleet/index.js';
 import { createLogger, createMetrics } from './observability/index.js';
@@ -17,6 +20,8 @@ import type { Coordination } from './coordination/index.js';
 import { createRollout } from './rollout/index.js';
 import type { Rollout } from './rollout/index.js';
 import { defaultDataDir, openStore } from './store/index.js';
+import { secureDirectory } from './store/open.js';
+import type { StoreTimeouts } from './store/open.js';
 import type { Store } from './store/index.js';
 
 export interface HubOptions {
@@ -46,6 +51,12 @@ export interface HubOptions {
   statusFlushIntervalMs?: number;
   /** How often the promotion driver looks for expired timers (bake, deadlines, staleness); default 1 s. */
   rolloutTickMs?: number;
+  /** PostgreSQL connect and statement time limits (see StoreTimeouts). */
+  storeTimeouts?: Partial<StoreTimeouts>;
+  /** gRPC connection limits (streams per connection, keepalive, connection age, message sizes); see config/grpc-server.ts. */
+  grpcLimits?: Partial<GrpcServerLimits>;
+  /** Agent streams: Hello deadline and how long a slow agent may stay behind (see AgentGatewayOptions). */
+  agentStreams?: { helloTimeoutMs?: number; behindLimitMs?: number };
 }
 
 export interface RunningHub {
@@ -55,6 +66,8 @@ export interface RunningHub {
   grpcAddress: string;
   /** The first admin token, only when this start created it. */
   adminToken?: string;
+  /** Where the first admin token was written (0600, in the data directory), when this start created it on disk. */
+  adminTokenFile?: string;
   /** PEM of the CA that signed the serving certificate, when known (self-signed mode, or a CA file given). */
   caCertificate?: string;
   store: Store;
@@ -65,6 +78,14 @@ export interface RunningHub {
   logger: Logger;
   /** Stops serving, ends agent streams, flushes statuses and closes the store. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** Writes the first admin token to `<dir>/admin-token`, readable by the hub user only; returns the file. */
+async function writeAdminToken(dir: string, token: string): Promise<string> {
+  const file = path.join(dir, 'admin-token');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return file;
 }
 
 function clockOf(option: HubOptions['clock']): Clock {
@@ -100,7 +121,11 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
   const clock = clockOf(options.clock);
   const host = options.host ?? '127.0.0.1';
   const inMemory = (options.dataDir ?? '').startsWith('memory://');
-  const store = await openStore({ ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const store = await openStore({
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.storeTimeouts ? { timeouts: options.storeTimeouts } : {}),
+  });
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -115,7 +140,15 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     const auth = createAuth({ db: store, now: () => clock.now(), ...(options.credentials ? { credentials: options.credentials } : {}) });
     const fleet = createFleet({ db: store, auth, clock, ...(options.statusFlushIntervalMs ? { statusFlushIntervalMs: options.statusFlushIntervalMs } : {}) });
     const rollout = createRollout({ db: store, fleet, logger, ...(options.rolloutTickMs ? { tickMs: options.rolloutTickMs } : {}) });
-    const gateway = createAgentGateway({ fleet, auth, logger, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}) });
+    const gateway = createAgentGateway({
+      fleet,
+      auth,
+      logger,
+      hubEpoch: store.epoch,
+      maxMessageBytes: options.grpcLimits?.maxSendMessageBytes ?? defaultGrpcServerLimits.maxSendMessageBytes,
+      ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      ...options.agentStreams,
+    });
     fleet.start();
     cleanups.push(() => fleet.stop());
     const hooks = { onLead: () => rollout.startDriving(), onLoseLead: () => void rollout.stopDriving(), onDue: () => rollout.kick() };
@@ -130,13 +163,14 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     // The self-signed CA lives beside the embedded data (also with PostgreSQL), so restarts keep the CA agents pinned.
     const tlsDir = inMemory ? undefined : (options.dataDir ?? defaultDataDir());
+    if (tlsDir !== undefined) await secureDirectory(tlsDir);
     const tls = await resolveTls(options.tls, tlsDir, options.tlsNames ?? [], clock.now());
     if (!tls) logger.warn({ host }, 'serving gRPC and REST in plaintext: use TLS outside tests and loopback');
     const metrics = createMetrics();
     gateway.registerMetrics(metrics.registry);
     const api = new FleetApi({ auth, fleet, promotions: rollout, ...(tls?.ca ? { caCertificate: tls.ca } : {}) });
 
-    const grpcServer = new grpc.Server();
+    const grpcServer = new grpc.Server(grpcServerOptions(options.grpcLimits));
     addFleetService(grpcServer, api, logger, metrics);
     gateway.addTo(grpcServer);
     const credentials = tls
@@ -150,6 +184,9 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     });
 
     const rest: FastifyInstance = await buildRestApp({ api, db: store, logger, metrics, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+    addRetryAfter(rest);
+    addBodyGuard(rest);
+    addErrorBound(rest);
     cleanups.push(() => rest.close());
     await rest.listen({ host, port: options.httpPort ?? 0 });
     const address = rest.server.address();
@@ -157,10 +194,13 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
 
     // Created only once both ports serve, so a start that fails (a port in use) never leaves an admin token nobody saw.
     const adminToken = await auth.ensureAdminToken();
+    // Kept where logs are not shipped: a file only the hub user can read, beside the data it unlocks.
+    const adminTokenFile = adminToken && tlsDir !== undefined ? await writeAdminToken(tlsDir, adminToken) : undefined;
     const hub: RunningHub = {
       httpUrl: `${tls ? 'https' : 'http'}://${hostForUrl(host)}:${httpPort}`,
       grpcAddress: `${hostForUrl(host)}:${grpcPort}`,
       ...(adminToken ? { adminToken } : {}),
+      ...(adminTokenFile ? { adminTokenFile } : {}),
       ...(tls?.ca ? { caCertificate: tls.ca } : {}),
       store,
       fleet,

@@ -6,12 +6,14 @@ import type { RegisterRequest, RegisterResponse, RotateCredentialRequest, Rotate
 import { FlotillaError, grpcErrorOf } from '../errors/index.js';
 import type { Fleet } from '../fleet/index.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
+import { checkRegistration } from './wire.js';
 
 function validateRegistration(request: RegisterRequest): void {
   const nameProblem = dns1123LabelProblem(request.clusterName);
   if (nameProblem) throw new FlotillaError('InvalidArgument', `cluster_name: ${nameProblem}`, { field: 'cluster_name' });
   const [labelProblem] = labelsProblems(request.labels, 'labels');
   if (labelProblem) throw new FlotillaError('InvalidArgument', labelProblem, { field: 'labels' });
+  checkRegistration(request);
 }
 
 /** A unique-index race (two registrations of one name at once) is a Conflict, not an internal error. */

@@ -1,15 +1,18 @@
-// One agent's Connect stream: authenticated by its credential on open, Hello first, then snapshots down (on Hello and
-// on every desired-state change), statuses/acks/heartbeats up, pings on an injected clock. Messages are handled one
-// at a time in arrival order; any bad message ends the stream with a clear status and never touches the process.
+// One agent's Connect stream: authenticated by its credential on open, Hello first (within a deadline), then snapshots
+// down (on Hello and on every desired-state change, coalesced while the agent is not reading), statuses/acks/heartbeats
+// up, pings on an injected clock. Messages are handled one at a time in arrival order; any bad message ends the stream
+// with a clear status and never touches the process.
 import type * as grpc from '@grpc/grpc-js';
-import { ConnectResponseSchema, PingSchema, bearerOf, create, timestampFromDate } from '@flotilla/proto';
+import { PingSchema, bearerOf, create, timestampFromDate } from '@flotilla/proto';
 import type { AppStatus, ConnectRequest, ConnectResponse, DesiredState } from '@flotilla/proto';
+import { Outbox, resetStream } from './outbox.js';
 import { FlotillaError, asFlotillaError, grpcErrorOf } from '../errors/index.js';
 import { every } from '../fleet/index.js';
 import type { Fleet } from '../fleet/index.js';
 import { appStatusView } from '../fleet/messages.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { GatewayAuth, GatewayLogger } from './ports.js';
+import { checkAppStatus, checkGeneration, checkHello, checkTimestamp } from './wire.js';
 
 export type ConnectCall = grpc.ServerDuplexStream<ConnectRequest, ConnectResponse>;
 
@@ -21,6 +24,19 @@ export interface SessionDeps {
   auth: GatewayAuth;
   log: GatewayLogger;
   pingIntervalMs: number;
+  /** Largest message the gRPC server sends (grpc.max_send_message_length). */
+  maxMessageBytes: number;
+  /** The store's epoch, stamped on every snapshot. */
+  hubEpoch: string;
+  /** How long a stream may stay open without saying Hello. */
+  helloTimeoutMs: number;
+  /** How long a newer snapshot may wait behind an unflushed write before the stream is closed as a slow consumer. */
+  behindLimitMs: number;
+  /** Makes this the cluster's one stream waiting for Hello; returns the one it replaced, if any. */
+  claimPending(session: AgentSession): AgentSession | undefined;
+  releasePending(session: AgentSession): void;
+  /** Bytes this process holds for agents and has not flushed yet, as they change. */
+  buffered(deltaBytes: number): void;
   /** Makes this the cluster's one stream; returns the one it replaced, if any. */
   claim(session: AgentSession): AgentSession | undefined;
   release(session: AgentSession): void;
@@ -39,15 +55,43 @@ export class AgentSession {
   private phase: 'authenticating' | 'awaitingHello' | 'open' | 'closed' = 'authenticating';
   private queue: Promise<void> = Promise.resolve();
   private lastSentGeneration = 0n;
+  private warnedFuture = false;
   private currentApps = new Set<string>();
   private readonly cleanups: (() => void)[] = [];
+  private readonly outbox: Outbox;
+  private stopBehindTimer: (() => void) | undefined;
 
   constructor(
     private readonly call: ConnectCall,
     private readonly deps: SessionDeps,
-  ) {}
+  ) {
+    this.outbox = new Outbox(call, {
+      buffered: (delta) => deps.buffered(delta),
+      sent: (snapshot) => {
+        this.remember(snapshot);
+        deps.metrics()?.snapshots.inc();
+      },
+      coalesced: () => deps.metrics()?.snapshotsCoalesced.inc(),
+      behind: (waiting) => this.behind(waiting),
+      tooLarge: (bytes) =>
+        this.fail(
+          new FlotillaError(
+            'ResourceExhausted',
+            `the desired state of cluster "${this.clusterName}" is ${bytes} bytes, over the hub's message limit of ${deps.maxMessageBytes} bytes`,
+          ),
+        ),
+    }, deps.maxMessageBytes);
+  }
 
   start(): void {
+    const { clock } = this.deps.fleet;
+    this.cleanups.push(
+      clock.after(this.deps.helloTimeoutMs, () => {
+        if (this.phase === 'authenticating' || this.phase === 'awaitingHello') {
+          this.fail(new FlotillaError('FailedPrecondition', `no hello within ${this.deps.helloTimeoutMs / 1000}s of opening the stream`));
+        }
+      }),
+    );
     this.call.on('data', (request: ConnectRequest) => this.enqueue(() => this.handle(request)));
     this.call.on('end', () => this.finish());
     this.call.on('cancelled', () => this.finish());
@@ -66,6 +110,27 @@ export class AgentSession {
     this.deps.metrics()?.streamsClosed.inc({ code: error.code });
     this.teardown();
     this.call.emit('error', grpcErrorOf(error));
+  }
+
+  /** Bytes handed to this stream's transport and not flushed yet. */
+  get bufferedBytes(): number {
+    return this.outbox.bufferedBytes;
+  }
+
+  private behind(waiting: boolean): void {
+    this.stopBehindTimer?.();
+    this.stopBehindTimer = undefined;
+    if (!waiting) return;
+    this.stopBehindTimer = this.deps.fleet.clock.after(this.deps.behindLimitMs, () => {
+      this.fail(
+        new FlotillaError(
+          'ResourceExhausted',
+          `cluster "${this.clusterName}" has not read its stream for ${this.deps.behindLimitMs / 1000}s while a newer desired state waited; reconnect`,
+        ),
+      );
+      // The status would wait behind the unflushed data of an agent that is not reading: drop the stream instead.
+      resetStream(this.call);
+    });
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -94,6 +159,8 @@ export class AgentSession {
     this.clusterId = cluster.id;
     this.clusterName = cluster.name;
     this.phase = 'awaitingHello';
+    // One stream per cluster waiting for Hello too, so one credential cannot hold thousands of silent streams open.
+    this.deps.claimPending(this)?.fail(new FlotillaError('FailedPrecondition', `replaced by a newer stream of cluster "${this.clusterName}" before its hello`));
     // A stream lives no longer than the credential that opened it; the agent rotates before then and reconnects.
     const clock = this.deps.fleet.clock;
     this.cleanups.push(
@@ -123,20 +190,18 @@ export class AgentSession {
     switch (message.case) {
       case 'hello':
         if (this.phase !== 'awaitingHello') throw new FlotillaError('FailedPrecondition', 'hello was already sent on this stream');
+        checkHello(message.value);
         return this.hello(message.value.agentVersion);
       case 'status':
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return this.ingest(message.value.apps, now);
       case 'ack':
-        if (message.value.generation > this.lastSentGeneration) {
-          throw new FlotillaError(
-            'InvalidArgument',
-            `ack.generation: ${message.value.generation} was never sent to cluster "${this.clusterName}" (latest sent: ${this.lastSentGeneration})`,
-          );
-        }
+        checkGeneration(message.value.generation, 'ack.generation');
+        if (message.value.generation > this.lastSentGeneration) this.ignoreFuture('ack.generation', message.value.generation);
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return;
       case 'heartbeat':
+        checkTimestamp(message.value.sentAt, 'heartbeat.sent_at');
         this.deps.fleet.statuses.touch(this.clusterId, now);
         return;
     }
@@ -144,6 +209,7 @@ export class AgentSession {
 
   private async hello(agentVersion: string): Promise<void> {
     this.phase = 'open';
+    this.deps.releasePending(this);
     const replaced = this.deps.claim(this);
     replaced?.fail(new FlotillaError('FailedPrecondition', `replaced by a newer stream of cluster "${this.clusterName}"`));
     this.cleanups.push(every(this.deps.fleet.clock, this.deps.pingIntervalMs, () => this.ping()));
@@ -155,16 +221,9 @@ export class AgentSession {
   private async pushSnapshot(always = false): Promise<void> {
     const snapshot = await this.deps.fleet.desiredStateFor(this.clusterId);
     if (!always && snapshot.generation <= this.lastSentGeneration) return;
-    this.send({ case: 'desiredState', value: snapshot });
-  }
-
-  private send(message: ConnectResponse['message']): void {
     if (this.phase !== 'open') return;
-    if (message.case === 'desiredState') {
-      this.remember(message.value);
-      this.deps.metrics()?.snapshots.inc();
-    }
-    this.call.write(create(ConnectResponseSchema, { message }));
+    snapshot.hubEpoch = this.deps.hubEpoch;
+    this.outbox.snapshot(snapshot);
   }
 
   private remember(snapshot: DesiredState): void {
@@ -175,7 +234,8 @@ export class AgentSession {
   }
 
   private ping(): void {
-    this.send({ case: 'ping', value: create(PingSchema, { sentAt: timestampFromDate(this.deps.fleet.clock.now()) }) });
+    if (this.phase !== 'open') return;
+    this.outbox.ping(create(PingSchema, { sentAt: timestampFromDate(this.deps.fleet.clock.now()) }));
   }
 
   /** Validates the whole report before recording any of it, so a bad entry leaves nothing half-taken. */
@@ -184,14 +244,13 @@ export class AgentSession {
     const seen = new Set<string>();
     for (const [i, status] of apps.entries()) {
       const field = `status.apps[${i}]`;
+      checkAppStatus(status, field);
       if (status.app === '') throw new FlotillaError('InvalidArgument', `${field}.app: must name an application`);
       if (seen.has(status.app)) throw new FlotillaError('InvalidArgument', `${field}.app: application "${status.app}" is reported twice`);
       seen.add(status.app);
       if (status.observedGeneration > this.lastSentGeneration) {
-        throw new FlotillaError(
-          'InvalidArgument',
-          `${field}.observed_generation: ${status.observedGeneration} is newer than any generation sent to cluster "${this.clusterName}" (latest: ${this.lastSentGeneration})`,
-        );
+        this.ignoreFuture(`${field}.observed_generation`, status.observedGeneration);
+        continue;
       }
       if (status.observedCommit !== '' && !COMMIT.test(status.observedCommit)) {
         throw new FlotillaError('InvalidArgument', `${field}.observed_commit: "${status.observedCommit}" is not a 40-character hexadecimal commit id`);
@@ -210,6 +269,22 @@ export class AgentSession {
     for (const status of accepted) this.deps.fleet.statuses.record(this.clusterId, appStatusView(status), now);
   }
 
+  /**
+   * A generation newer than any this stream sent is not a broken agent but a hub that went back in time (its database
+   * was lost or restored from a backup, and the agent kept what it applied): ending the stream would only make the
+   * agent reconnect and send it again. The report is ignored (it is about a desired state this hub never had) and said
+   * once per stream; the agent is in step again when it takes the hub's snapshot.
+   */
+  private ignoreFuture(field: string, generation: bigint): void {
+    this.deps.metrics()?.futureGenerations.inc();
+    if (this.warnedFuture) return;
+    this.warnedFuture = true;
+    this.deps.log.warn(
+      { cluster: this.clusterName, field, generation: String(generation), latestSent: String(this.lastSentGeneration) },
+      'agent reports a generation newer than this hub sent (the hub lost or restored its database?); ignored',
+    );
+  }
+
   private finish(): void {
     if (this.phase === 'closed') return;
     this.teardown();
@@ -225,6 +300,9 @@ export class AgentSession {
     const wasOpen = this.phase === 'open';
     this.phase = 'closed';
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.behind(false);
+    this.outbox.close();
+    this.deps.releasePending(this);
     if (!wasOpen) return;
     this.deps.release(this);
   }

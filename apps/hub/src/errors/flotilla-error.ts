@@ -1,4 +1,5 @@
 // The hub's one error type: a closed set of codes, each mapped once per transport (http-status.ts, grpc-status.ts).
+import { STORE_RETRY_AFTER_SECONDS, isStoreUnavailable, storeDataProblem } from './store-errors.js';
 export const errorCodes = [
   'InvalidArgument',
   'Unauthenticated',
@@ -31,8 +32,16 @@ export class FlotillaError extends Error {
   }
 }
 
-/** Any thrown value as a FlotillaError; unknown failures become Internal with a message that leaks no internals. */
+/**
+ * Any thrown value as a FlotillaError: the store being away is Unavailable with a retry hint, a value the store refuses
+ * is InvalidArgument; other unknown failures become Internal with a message that leaks no internals.
+ */
 export function asFlotillaError(value: unknown): FlotillaError {
   if (value instanceof FlotillaError) return value;
+  if (isStoreUnavailable(value)) {
+    return new FlotillaError('Unavailable', 'the store does not answer; retry later', { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS }, { cause: value });
+  }
+  const dataProblem = storeDataProblem(value);
+  if (dataProblem) return new FlotillaError('InvalidArgument', dataProblem, undefined, { cause: value });
   return new FlotillaError('Internal', 'internal error', undefined, { cause: value });
 }

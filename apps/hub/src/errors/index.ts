@@ -3,3 +3,4 @@ export { FlotillaError, asFlotillaError, errorCodes } from './flotilla-error.js'
 export type { ErrorCode } from './flotilla-error.js';
 export { httpStatusOf } from './http-status.js';
 export { grpcStatusOf, grpcErrorOf, flotillaCodeOf } from './grpc-status.js';
+export { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from './store-errors.js';

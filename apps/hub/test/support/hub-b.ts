@@ -4,7 +4,7 @@ import { AgentService, createClient } from '@flotilla/proto';
 import type { ServiceClient } from '@flotilla/proto';
 import { FakeClock } from '@flotilla/testkit';
 import { createAgentGateway } from '../../src/agent-gateway/index.js';
-import type { AgentGateway } from '../../src/agent-gateway/index.js';
+import type { AgentGateway, AgentGatewayOptions, GatewayLogger } from '../../src/agent-gateway/index.js';
 import { createAuth } from '../../src/auth/index.js';
 import type { Auth } from '../../src/auth/index.js';
 import { createFleet } from '../../src/fleet/index.js';
@@ -38,14 +38,14 @@ export async function resetStore(store: Store): Promise<void> {
 }
 
 /** Services and a gRPC server over `store`, which is emptied first; cleanup leaves the store open. */
-export async function startHubB(store: Store): Promise<HubB> {
+export async function startHubB(store: Store, options: { logger?: GatewayLogger; gateway?: Partial<AgentGatewayOptions> } = {}): Promise<HubB> {
   await resetStore(store);
   const clock = new FakeClock('2026-03-01T12:00:00Z');
   const auth = createAuth({ db: store, now: () => clock.now() });
   const fleet = createFleet({ db: store, auth, clock });
   const rollout = createRollout({ db: store, fleet });
   rollout.startDriving();
-  const gateway = createAgentGateway({ fleet, auth, pingIntervalMs: PING_INTERVAL_MS });
+  const gateway = createAgentGateway({ fleet, auth, hubEpoch: store.epoch, pingIntervalMs: PING_INTERVAL_MS, ...(options.logger ? { logger: options.logger } : {}), ...options.gateway });
   const server = new grpc.Server();
   gateway.addTo(server);
   const port = await new Promise<number>((resolve, reject) =>
