@@ -18,6 +18,7 @@ import type { Logger } from './observability/index.js';
 import { postgresReplicas, soleReplica } from './coordination/index.js';
 import type { Coordination } from './coordination/index.js';
 import { createRollout } from './rollout/index.js';
+import { registerRolloutMetrics } from './rollout/metrics.js';
 import type { Rollout } from './rollout/index.js';
 import { defaultDataDir, openStore } from './store/index.js';
 import { secureDirectory } from './store/open.js';
@@ -168,6 +169,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningHub> {
     if (!tls) logger.warn({ host }, 'serving gRPC and REST in plaintext: use TLS outside tests and loopback');
     const metrics = createMetrics();
     gateway.registerMetrics(metrics.registry);
+    registerRolloutMetrics(metrics.registry, store, rollout);
     const api = new FleetApi({ auth, fleet, promotions: rollout, ...(tls?.ca ? { caCertificate: tls.ca } : {}) });
 
     const grpcServer = new grpc.Server(grpcServerOptions(options.grpcLimits));
