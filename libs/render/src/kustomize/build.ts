@@ -129,7 +129,10 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
       const loaded = atLine(kfile, line, () => {
         const path = joinInside(dir, ref, kfile);
         if (ctx.reader.isDir(path, kfile)) return accumulate(ctx, path, kfile).resources;
-        if (ctx.reader.isFile(path, kfile)) return loadFile(ctx, path, kfile);
+        if (ctx.reader.isFile(path, kfile)) {
+          ctx.reader.checkFileWithin(dir, path, kfile);
+          return loadFile(ctx, path, kfile);
+        }
         throw new RenderError('NotFound', `resource "${ref}" does not exist (looked for ${path || '.'})`, { file: kfile });
       });
       addAll(ctx, resources, loaded, kfile);

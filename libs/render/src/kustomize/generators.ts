@@ -38,7 +38,11 @@ function collect(ctx: BuildContext, g: GeneratorArgs, dir: string, kfile: string
   });
   const envs = g.envs ?? [];
   envs.forEach((env, n) => {
-    const path = atLine(kfile, lineOf(envs, n), () => joinInside(dir, env, kfile));
+    const path = atLine(kfile, lineOf(envs, n), () => {
+      const p = joinInside(dir, env, kfile);
+      ctx.reader.checkFileWithin(dir, p, kfile);
+      return p;
+    });
     const text = atLine(kfile, lineOf(envs, n), () => ctx.reader.readText(path, kfile)).replace(/^\uFEFF/, '');
     text.split('\n').forEach((raw, i) => {
       const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
@@ -60,6 +64,7 @@ function collect(ctx: BuildContext, g: GeneratorArgs, dir: string, kfile: string
     const bytes = atLine(kfile, lineOf(files, i), () => {
       const path = joinInside(dir, rel, kfile);
       if (ctx.reader.isDir(path, kfile)) throw new RenderError('InvalidArgument', `generator "${g.name}": "${rel}" is a directory`, { file: kfile });
+      ctx.reader.checkFileWithin(dir, path, kfile);
       return ctx.reader.readBytes(path, kfile);
     });
     entries.push({ key, bytes });

@@ -33,7 +33,13 @@ function decodePatch(text: string, path: string, ctx: BuildContext, inlineLine: 
 
 function loadPatch(ctx: BuildContext, entry: PatchEntry, dir: string, kfile: string, entryLine: number | undefined, yaml11 = false): LoadedPatch {
   const inline = entry.path === undefined;
-  const path = inline ? kfile : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => joinInside(dir, entry.path ?? '', kfile));
+  const path = inline
+    ? kfile
+    : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => {
+        const p = joinInside(dir, entry.path ?? '', kfile);
+        ctx.reader.checkFileWithin(dir, p, kfile);
+        return p;
+      });
   const text = inline ? (entry.patch ?? '') : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => ctx.reader.readText(path, kfile));
   const inlineLine = inline ? (lineOf(entry, 'patch') ?? entryLine) : undefined;
   const docs = decodePatch(text, path, ctx, inlineLine, false);
