@@ -80,13 +80,20 @@ function replaceAt(resources: Resource[], r: Resource, next: KubeObject | null):
   else r.obj = next;
 }
 
-function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, line: number | undefined, keepName: boolean): void {
+/**
+ * kustomize's Resource.ApplySmPatch: the patch never moves the object to another namespace, and renames it (or changes
+ * its kind) only with allowNameChange (allowKindChange); a patch found by an old name still patches the current object.
+ */
+function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, line: number | undefined, options: PatchEntry['options']): void {
   const ctx = mergeContextFor(r.obj.apiVersion, r.obj.kind);
   const p: JsonObject = { ...patch };
-  if (keepName && isObject(p.metadata)) {
+  if (isObject(p.metadata)) {
     p.metadata = { ...p.metadata };
-    delete p.metadata.name;
+    if (options?.allowNameChange !== true) delete p.metadata.name;
+    delete p.metadata.namespace;
   }
+  delete p.apiVersion; // kustomize gives the patch its target's apiVersion
+  if (options?.allowKindChange !== true) delete p.kind;
   const merged = strategicMerge(r.obj, p, ctx);
   if (merged === null) {
     replaceAt(resources, r, null);
@@ -164,7 +171,7 @@ function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry,
     if (!explicit && targets.length === 0) {
       throw new RenderError('NotFound', `no resource matches strategic merge patch ${String(doc.value.kind)} ${target.name ?? ''}`.trimEnd(), { file: patch.file, line: doc.line });
     }
-    for (const r of targets) applySmp(resources, r, doc.value, patch.file, doc.line, explicit && entry.options?.allowNameChange !== true);
+    for (const r of targets) applySmp(resources, r, doc.value, patch.file, doc.line, entry.options);
   }
 }
 

@@ -12,7 +12,7 @@ import type { FieldSpec } from './fieldspec.js';
 import { propagate } from '../links.js';
 import type { Location } from '../links.js';
 import type { Kustomization } from './kustomization.js';
-import { CLUSTER_SCOPED_KINDS, COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, REPLICA_SPECS, TEMPLATE_LABEL_SPECS } from './tables.js';
+import { isClusterScoped, COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, REPLICA_SPECS, TEMPLATE_LABEL_SPECS } from './tables.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches } from './patches.js';
 import { applyImages } from './images.js';
 
@@ -60,20 +60,38 @@ function optional(f: { group?: string; version?: string; create?: boolean }): { 
   return o;
 }
 
-function isClusterScoped(r: Resource): boolean {
-  return CLUSTER_SCOPED_KINDS.has(r.obj.kind);
-}
-
 function applyNamespace(resources: Resource[], namespace: string): void {
   for (const r of resources) {
     // kustomize's namespace field specs include metadata/name of Namespace objects.
     if (r.obj.kind === 'Namespace' && r.obj.apiVersion === 'v1') setName(r, namespace);
     // References carrying a namespace (RBAC subjects, webhook services) follow their target in nameref.ts; these two
     // service references are namespace field specs of their own.
-    if (r.obj.kind === 'APIService') setExisting(r.obj, ['spec', 'service', 'namespace'], namespace);
+    if (r.obj.kind === 'APIService' && r.obj.apiVersion.startsWith('apiregistration.k8s.io/')) setCreating(r.obj, ['spec', 'service', 'namespace'], namespace);
     if (r.obj.kind === 'CustomResourceDefinition') setExisting(r.obj, ['spec', 'conversion', 'webhook', 'clientConfig', 'service', 'namespace'], namespace);
-    if (!isClusterScoped(r)) setNamespace(r, namespace);
+    if (!isClusterScoped(r.obj)) setNamespace(r, namespace);
+    if (r.obj.kind === 'RoleBinding' || r.obj.kind === 'ClusterRoleBinding') setDefaultSubjectsNamespace(r.obj, namespace);
   }
+}
+
+/** kustomize's namespace transformer (setRoleBindingSubjects: defaultOnly) moves every subject named "default". */
+function setDefaultSubjectsNamespace(o: JsonObject, namespace: string): void {
+  if (!Array.isArray(o.subjects)) return;
+  for (const s of o.subjects) if (isObject(s) && s.name === 'default') setOwn(s, 'namespace', namespace);
+}
+
+/** Sets the field, creating the maps on the way (a field spec with create: true). */
+function setCreating(o: JsonObject, path: string[], value: string): void {
+  let cur: JsonObject = o;
+  for (const p of path.slice(0, -1)) {
+    let next = cur[p];
+    if (next === undefined || next === null) {
+      next = {};
+      setOwn(cur, p, next);
+    }
+    if (!isObject(next)) return;
+    cur = next;
+  }
+  setOwn(cur, path[path.length - 1] as string, value);
 }
 
 function setExisting(o: JsonObject, path: string[], value: string): void {
