@@ -3,7 +3,7 @@ import { RenderError } from '../errors.js';
 import { isObject, setOwn } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { decodeDocuments } from '../yaml/decode.js';
-import { copyPosition, copyPositions, isNonStringKey, keyLineOf, lineOf } from '../yaml/positions.js';
+import { copyKeyLine, copyPosition, copyPositions, isNonStringKey, keyLineOf, lineOf } from '../yaml/positions.js';
 
 export interface Target {
   group?: string;
@@ -87,7 +87,7 @@ export interface Kustomization {
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'namespace', 'namePrefix', 'nameSuffix',
   'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
-  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata',
+  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags',
 ]);
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmCharts: 'helmCharts needs the external engine (engine: kustomize-binary)',
@@ -102,6 +102,37 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   configurations: 'configurations (custom field specs) are not supported by the built-in engine; use the external engine',
   openapi: 'openapi is not supported by the built-in engine; use the external engine',
 };
+
+/**
+ * kustomize decodes its file through JSON into Go structs: a field name matches in any case (`nameprefix`), and of keys
+ * naming one field the last in bytewise order wins (sigs.k8s.io/yaml sorts the keys it writes as JSON).
+ */
+function foldFields(o: JsonObject, names: readonly string[], strict?: { f: Fields; what: string }): JsonObject {
+  const byFolded = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const out: JsonObject = {};
+  for (const key of Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const known = byFolded.get(key.toLowerCase());
+    // kustomize decodes with DisallowUnknownFields: "json: unknown field".
+    if (known === undefined && strict !== undefined) strict.f.fail(`unknown field "${key}" in ${strict.what}`, keyLineOf(o, key) ?? lineOf(o, key));
+    const name = known ?? key;
+    if (name !== key && Object.prototype.hasOwnProperty.call(out, name)) delete out[name];
+    setOwn(out, name, o[key] as JsonValue);
+    copyPosition(o, key, out, name);
+    copyKeyLine(o, key, out, name);
+  }
+  return out;
+}
+
+const TARGET_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'];
+const PATCH_FIELDS = ['path', 'patch', 'target', 'options'];
+const PATCH_OPTION_FIELDS = ['allowNameChange', 'allowKindChange'];
+const GENERATOR_FIELDS = ['name', 'namespace', 'behavior', 'files', 'literals', 'envs', 'env', 'type', 'options'];
+const GENERATOR_OPTION_FIELDS = ['labels', 'annotations', 'disableNameSuffixHash', 'immutable'];
+const IMAGE_FIELDS = ['name', 'newName', 'newTag', 'digest'];
+const REPLICA_FIELDS = ['name', 'count'];
+const LABEL_FIELDS = ['pairs', 'includeSelectors', 'includeTemplates', 'fields'];
+const FIELDSPEC_FIELDS = ['path', 'kind', 'group', 'version', 'create'];
+const SORT_FIELDS = ['order', 'legacySortOptions'];
 
 class Fields {
   constructor(
@@ -168,8 +199,9 @@ class Fields {
 }
 
 function target(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): Target | undefined {
-  const o = f.obj(v, what, line);
-  if (o === undefined) return undefined;
+  const raw = f.obj(v, what, line);
+  if (raw === undefined) return undefined;
+  const o = foldFields(raw, TARGET_FIELDS, { f, what });
   const t: Target = {};
   for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
     const s = f.field(o, key, `${what}.${key}`, line);
@@ -180,8 +212,9 @@ function target(f: Fields, v: JsonValue | undefined, what: string, line: number 
 }
 
 function generatorOptions(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): GeneratorOptions | undefined {
-  const o = f.obj(v, what, line);
-  if (o === undefined) return undefined;
+  const raw = f.obj(v, what, line);
+  if (raw === undefined) return undefined;
+  const o = foldFields(raw, GENERATOR_OPTION_FIELDS, { f, what });
   const at = (key: string): number | undefined => lineOf(o, key) ?? line;
   const out: GeneratorOptions = {};
   if (o.labels !== undefined) out.labels = f.strMap(o.labels, `${what}.labels`, at('labels'));
@@ -194,12 +227,12 @@ function generatorOptions(f: Fields, v: JsonValue | undefined, what: string, lin
 }
 
 /** Each mapping of a list, with its line; the returned list keeps the items' lines (positionOf). */
-function mappings(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): { o: JsonObject; w: string; line: number | undefined }[] {
+function mappings(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined, names: readonly string[]): { o: JsonObject; w: string; line: number | undefined }[] {
   const list = f.list(v, what, line);
   return list.map((x, i) => {
     const w = `${what}[${i}]`;
     const itemLine = lineOf(list, i) ?? line;
-    return { o: f.obj(x, w, itemLine) ?? f.fail(`${w} must be a mapping`, itemLine), w, line: itemLine };
+    return { o: foldFields(f.obj(x, w, itemLine) ?? f.fail(`${w} must be a mapping`, itemLine), names, { f, what: w }), w, line: itemLine };
   });
 }
 
@@ -209,7 +242,7 @@ function keepLines<T extends object>(from: JsonValue | undefined, out: T[]): T[]
 }
 
 function generators(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): GeneratorArgs[] {
-  const out = mappings(f, v, what, line).map(({ o, w, line: itemLine }) => {
+  const out = mappings(f, v, what, line, GENERATOR_FIELDS).map(({ o, w, line: itemLine }) => {
     const at = (key: string): number | undefined => lineOf(o, key) ?? itemLine;
     const behavior = f.field(o, 'behavior', `${w}.behavior`, itemLine);
     if (behavior !== undefined && behavior !== 'create' && behavior !== 'merge' && behavior !== 'replace' && behavior !== '') {
@@ -237,7 +270,7 @@ function generators(f: Fields, v: JsonValue | undefined, what: string, line: num
 }
 
 function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): PatchEntry[] {
-  const out = mappings(f, v, what, line).map(({ o, w, line: itemLine }) => {
+  const out = mappings(f, v, what, line, PATCH_FIELDS).map(({ o, w, line: itemLine }) => {
     const at = (key: string): number | undefined => lineOf(o, key) ?? itemLine;
     const p: PatchEntry = {};
     const path = f.field(o, 'path', `${w}.path`, itemLine);
@@ -246,7 +279,8 @@ function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: n
     if (patch !== undefined) p.patch = patch;
     const t = target(f, o.target, `${w}.target`, at('target'));
     if (t !== undefined) p.target = t;
-    const opts = f.obj(o.options, `${w}.options`, at('options'));
+    const rawOpts = f.obj(o.options, `${w}.options`, at('options'));
+    const opts = rawOpts === undefined ? undefined : foldFields(rawOpts, PATCH_OPTION_FIELDS, { f, what: `${w}.options` });
     if (opts !== undefined) {
       p.options = {};
       const an = f.bool(opts.allowNameChange, `${w}.options.allowNameChange`, lineOf(opts, 'allowNameChange') ?? at('options'));
@@ -267,12 +301,13 @@ function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: n
  */
 export function parseKustomization(text: string, file: string, maxAliasNodes: number): Kustomization {
   // kustomize reads its own file with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 scalars: y, on, yes are booleans).
-  const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true });
+  const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true, lastKeyWins: true });
   if (docs.length > 1) throw new RenderError('InvalidArgument', 'a kustomization file must hold one YAML document', { file, line: docs[1]?.line });
   const doc = docs[0];
-  const v = doc?.value ?? {};
+  const raw = doc?.value ?? {};
   const f = new Fields(file, doc?.line ?? 1);
-  if (!isObject(v)) return f.fail('a kustomization must be a mapping');
+  if (!isObject(raw)) return f.fail('a kustomization must be a mapping');
+  const v = foldFields(raw, [...KNOWN_FIELDS, ...Object.keys(UNSUPPORTED_FIELDS)]);
   for (const key of Object.keys(v)) {
     const why = Object.prototype.hasOwnProperty.call(UNSUPPORTED_FIELDS, key) ? UNSUPPORTED_FIELDS[key] : undefined;
     const keyLine = keyLineOf(v, key) ?? f.line;
@@ -282,6 +317,11 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   const at = (key: string): number | undefined => lineOf(v, key);
   const kind = f.field(v, 'kind', 'kind');
   if (kind !== undefined && kind !== '' && kind !== 'Kustomization' && kind !== 'Component') f.fail(`kind must be Kustomization or Component (got "${kind}")`, at('kind'));
+  const apiVersion = f.field(v, 'apiVersion', 'apiVersion');
+  const wantVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== wantVersion) {
+    f.fail(`apiVersion for ${kind === 'Component' ? 'Component' : 'Kustomization'} should be ${wantVersion} (got "${apiVersion}")`, at('apiVersion'));
+  }
   const resources = f.strList(v.resources, 'resources', at('resources'));
   const bases = f.strList(v.bases, 'bases', at('bases'));
   const allResources = [...resources, ...bases];
@@ -293,14 +333,14 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     resources: allResources,
     components: f.strList(v.components, 'components', at('components')),
     commonLabels: f.strMap(v.commonLabels, 'commonLabels', at('commonLabels')),
-    labels: mappings(f, v.labels, 'labels', at('labels')).map(({ o, w, line }) => {
+    labels: mappings(f, v.labels, 'labels', at('labels'), LABEL_FIELDS).map(({ o, w, line }) => {
       const entry: LabelEntry = {
         pairs: f.strMap(o.pairs, `${w}.pairs`, lineOf(o, 'pairs') ?? line),
         includeSelectors: f.bool(o.includeSelectors, `${w}.includeSelectors`, lineOf(o, 'includeSelectors') ?? line) ?? false,
         includeTemplates: f.bool(o.includeTemplates, `${w}.includeTemplates`, lineOf(o, 'includeTemplates') ?? line) ?? false,
       };
       if (o.fields !== undefined) {
-        entry.fields = mappings(f, o.fields, `${w}.fields`, lineOf(o, 'fields') ?? line).map(({ o: fo, w: fw, line: fl }) => {
+        entry.fields = mappings(f, o.fields, `${w}.fields`, lineOf(o, 'fields') ?? line, FIELDSPEC_FIELDS).map(({ o: fo, w: fw, line: fl }) => {
           const spec: FieldSpecInput = { path: f.field(fo, 'path', `${fw}.path`, fl) ?? f.fail(`${fw}.path is required`, fl) };
           const kk = f.field(fo, 'kind', `${fw}.kind`, fl);
           if (kk !== undefined) spec.kind = kk;
@@ -316,7 +356,8 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
       return entry;
     }),
     commonAnnotations: f.strMap(v.commonAnnotations, 'commonAnnotations', at('commonAnnotations')),
-    images: mappings(f, v.images, 'images', at('images')).map(({ o, w, line }) => {
+    // imageTags is the deprecated name of images; kustomize applies both, images first.
+    images: [...mappings(f, v.images, 'images', at('images'), IMAGE_FIELDS), ...mappings(f, v.imageTags, 'imageTags', at('imageTags'), IMAGE_FIELDS)].map(({ o, w, line }) => {
       const img: ImageEntry = { name: f.field(o, 'name', `${w}.name`, line) ?? f.fail(`${w}.name is required`, line) };
       const nn = f.field(o, 'newName', `${w}.newName`, line);
       if (nn !== undefined) img.newName = nn;
@@ -328,7 +369,7 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     }),
     replicas: keepLines(
       v.replicas,
-      mappings(f, v.replicas, 'replicas', at('replicas')).map(({ o, w, line }) => {
+      mappings(f, v.replicas, 'replicas', at('replicas'), REPLICA_FIELDS).map(({ o, w, line }) => {
         const count = o.count;
         if (typeof count !== 'number' || !Number.isInteger(count)) return f.fail(`${w}.count must be an integer`, lineOf(o, 'count') ?? line);
         return { name: f.field(o, 'name', `${w}.name`, line) ?? f.fail(`${w}.name is required`, line), count };
@@ -352,7 +393,8 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   if (f.strList(v.buildMetadata, 'buildMetadata', at('buildMetadata')).length > 0) {
     throw new RenderError('Unimplemented', 'buildMetadata is not supported by the built-in engine; use the external engine', { file, line: keyLineOf(v, 'buildMetadata') ?? f.line });
   }
-  const so = f.obj(v.sortOptions, 'sortOptions', at('sortOptions'));
+  const rawSo = f.obj(v.sortOptions, 'sortOptions', at('sortOptions'));
+  const so = rawSo === undefined ? undefined : foldFields(rawSo, SORT_FIELDS, { f, what: 'sortOptions' });
   if (so !== undefined) {
     const order = f.field(so, 'order', 'sortOptions.order', at('sortOptions'));
     if (order !== 'legacy' && order !== 'fifo') return f.fail('sortOptions.order must be legacy or fifo', lineOf(so, 'order') ?? at('sortOptions'));

@@ -25,12 +25,15 @@ const NULL = 'tag:yaml.org,2002:null';
 export interface DecodeOptions {
   /** go-yaml v2 (YAML 1.1) scalar rules instead of v3: how kustomize reads JSON 6902 patches. */
   yaml11?: boolean;
+  /** A repeated mapping key keeps its last value (go-yaml v2 into a map, how kustomize reads its kustomization file). */
+  lastKeyWins?: boolean;
 }
 
 class Walker {
   private expanded = 0;
   private readonly active = new Set<YamlNode>();
   private readonly resolve: (s: string) => null | boolean | number | bigint | string;
+  private readonly lastKeyWins: boolean;
 
   constructor(
     private readonly doc: Document,
@@ -40,6 +43,7 @@ class Walker {
     options: DecodeOptions,
   ) {
     this.resolve = options.yaml11 === true ? resolvePlainV2 : resolvePlainV3;
+    this.lastKeyWins = options.lastKeyWins === true;
   }
 
   lineOf(node: { range?: [number, number, number] | null } | null | undefined): number | undefined {
@@ -82,7 +86,7 @@ class Walker {
           continue;
         }
         const k = this.keyString(key, inAlias);
-        if (Object.prototype.hasOwnProperty.call(out, k)) {
+        if (Object.prototype.hasOwnProperty.call(out, k) && !this.lastKeyWins) {
           throw new RenderError('InvalidArgument', `mapping key "${k}" already defined`, { file: this.file, line: this.lineOf(key as YamlNode) });
         }
         if (isScalar(key) && key.type === 'PLAIN' && !key.tag && typeof this.resolve(k) !== 'string') recordNonStringKey(out, k);
@@ -142,7 +146,8 @@ export function decodeDocuments(text: string, file: string, maxAliasNodes: numbe
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: false }) as Document.Parsed[];
+    const uniqueKeys = options.lastKeyWins !== true;
+    docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys, prettyErrors: false, strict: false }) as Document.Parsed[];
   } catch (e) {
     throw new RenderError('InvalidArgument', `cannot parse YAML: ${(e as Error).message}`, { file });
   }
