@@ -137,6 +137,8 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
       });
       addAll(ctx, resources, loaded, kfile);
     });
+    // kustomize runs a kustomization's generators before its components (accumulateTarget).
+    runGenerators(ctx, k, dir, resources);
     k.components.forEach((ref, i) => {
       const line = lineOf(k.components, i);
       if (isRemoteReference(ref)) {
@@ -148,7 +150,6 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
         accumulate(ctx, path, kfile, resources);
       });
     });
-    runGenerators(ctx, k, dir, resources);
     runTransformers(ctx, k, dir, resources);
     if (resources.length > ctx.limits.maxObjects) {
       throw new RenderError('ResourceExhausted', `more than ${ctx.limits.maxObjects} objects (limit maxObjects)`, { file: kfile });

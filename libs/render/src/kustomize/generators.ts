@@ -3,7 +3,7 @@ import { RenderError, atLine } from '../errors.js';
 import { lineOf } from '../yaml/positions.js';
 import { isObject, setOwn } from '../objects.js';
 import type { Resource } from '../resource.js';
-import { newResource } from '../resource.js';
+import { hadId, newResource } from '../resource.js';
 import { basename, joinInside } from '../tree/paths.js';
 import type { JsonObject, KubeObject } from '../types.js';
 import type { BuildContext } from './build.js';
@@ -136,9 +136,8 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
       const obj = makeObject(kind, g, collect(ctx, g, dir, k.file), opts);
       const behavior = g.behavior ?? 'create';
       const ns = g.namespace ?? '';
-      const eff = (n: string): string => (n === '' ? 'default' : n);
-      // Matched by any id the object has had (original or current name and namespace), as kustomize does.
-      const existing = resources.filter((r) => r.obj.kind === kind && r.names.includes(g.name) && r.namespaces.some((n) => eff(n) === eff(ns)));
+      // Matched by any id the object has had (name and namespace together), as kustomize does.
+      const existing = resources.filter((r) => r.obj.kind === kind && hadId(r, kind, g.name, ns));
       if (behavior === 'create') {
         const clash = existing[0];
         if (clash !== undefined) {
