@@ -82,12 +82,14 @@ export interface Kustomization {
   secretGenerator: GeneratorArgs[];
   generatorOptions?: GeneratorOptions;
   sortOrder?: 'legacy' | 'fifo';
+  /** Replacement entries as written (validated when they run, with the file they came from). */
+  replacements: JsonValue[];
 }
 
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'namespace', 'namePrefix', 'nameSuffix',
   'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
-  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags',
+  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags', 'replacements',
 ]);
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmCharts: 'helmCharts needs the external engine (engine: kustomize-binary)',
@@ -97,7 +99,6 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   transformers: 'transformer plugins need the external engine (engine: kustomize-binary)',
   validators: 'validator plugins need the external engine (engine: kustomize-binary)',
   vars: 'vars are not supported by the built-in engine; use the external engine',
-  replacements: 'replacements are not supported by the built-in engine yet; use the external engine',
   crds: 'crds are not supported by the built-in engine; use the external engine',
   configurations: 'configurations (custom field specs) are not supported by the built-in engine; use the external engine',
   openapi: 'openapi is not supported by the built-in engine; use the external engine',
@@ -380,6 +381,7 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     patchesJson6902: patchEntries(f, v.patchesJson6902, 'patchesJson6902', at('patchesJson6902')),
     configMapGenerator: generators(f, v.configMapGenerator, 'configMapGenerator', at('configMapGenerator')),
     secretGenerator: generators(f, v.secretGenerator, 'secretGenerator', at('secretGenerator')),
+    replacements: f.list(v.replacements, 'replacements', at('replacements')),
   };
   copyPositions(v, k);
   const ns = f.field(v, 'namespace', 'namespace');

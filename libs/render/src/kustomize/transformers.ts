@@ -15,6 +15,7 @@ import type { Kustomization } from './kustomization.js';
 import { isClusterScoped, COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, REPLICA_SPECS, TEMPLATE_LABEL_SPECS } from './tables.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches } from './patches.js';
 import { applyImages } from './images.js';
+import { applyReplacements, loadReplacements } from './replacements.js';
 
 export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
   applyStrategicMergePatches(ctx, k, dir, resources);
@@ -38,6 +39,7 @@ export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string
   applyJson6902Patches(ctx, k, dir, resources);
   k.replicas.forEach((r, i) => atLine(k.file, lineOf(k.replicas, i), () => applyReplicas(resources, r.name, r.count, k.file)));
   if (k.images.length > 0) applyImages(resources, k.images);
+  if (k.replacements.length > 0) applyReplacements(resources, loadReplacements(ctx, k.replacements, dir, k.file), k.file);
 }
 
 function checkUniqueIds(resources: Resource[], what: string, file: string): void {
