@@ -14,6 +14,7 @@ import { isRemoteReference, parseKustomization } from './kustomization.js';
 import type { Kustomization } from './kustomization.js';
 import { runGenerators } from './generators.js';
 import { runTransformers } from './transformers.js';
+import { runPluginGenerators, runPluginTransformers } from './plugins.js';
 import { appendHashes } from './hash.js';
 import { fixNameReferences } from './nameref.js';
 
@@ -139,6 +140,7 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
     });
     // kustomize runs a kustomization's generators before its components (accumulateTarget).
     runGenerators(ctx, k, dir, resources);
+    runPluginGenerators(ctx, k, dir, resources);
     k.components.forEach((ref, i) => {
       const line = lineOf(k.components, i);
       if (isRemoteReference(ref)) {
@@ -151,6 +153,7 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
       });
     });
     runTransformers(ctx, k, dir, resources);
+    runPluginTransformers(ctx, k, dir, resources);
     if (resources.length > ctx.limits.maxObjects) {
       throw new RenderError('ResourceExhausted', `more than ${ctx.limits.maxObjects} objects (limit maxObjects)`, { file: kfile });
     }

@@ -84,19 +84,21 @@ export interface Kustomization {
   sortOrder?: 'legacy' | 'fifo';
   /** Replacement entries as written (validated when they run, with the file they came from). */
   replacements: JsonValue[];
+  /** `generators:` and `transformers:` entries: files (or inline documents) of builtin plugin configurations. */
+  generators: string[];
+  transformers: string[];
 }
 
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'namespace', 'namePrefix', 'nameSuffix',
   'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
   'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags', 'replacements',
+  'generators', 'transformers',
 ]);
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmCharts: 'helmCharts needs the external engine (engine: kustomize-binary)',
   helmChartInflationGenerator: 'helm needs the external engine (engine: kustomize-binary)',
   helmGlobals: 'helm needs the external engine (engine: kustomize-binary)',
-  generators: 'generator plugins need the external engine (engine: kustomize-binary)',
-  transformers: 'transformer plugins need the external engine (engine: kustomize-binary)',
   validators: 'validator plugins need the external engine (engine: kustomize-binary)',
   vars: 'vars are not supported by the built-in engine; use the external engine',
   crds: 'crds are not supported by the built-in engine; use the external engine',
@@ -305,8 +307,12 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true, lastKeyWins: true });
   if (docs.length > 1) throw new RenderError('InvalidArgument', 'a kustomization file must hold one YAML document', { file, line: docs[1]?.line });
   const doc = docs[0];
-  const raw = doc?.value ?? {};
-  const f = new Fields(file, doc?.line ?? 1);
+  return kustomizationFromValue(doc?.value ?? {}, file, doc?.line ?? 1);
+}
+
+/** A decoded kustomization (or the equivalent of a builtin plugin's configuration) into its typed value. */
+export function kustomizationFromValue(raw: JsonValue, file: string, line: number): Kustomization {
+  const f = new Fields(file, line);
   if (!isObject(raw)) return f.fail('a kustomization must be a mapping');
   const v = foldFields(raw, [...KNOWN_FIELDS, ...Object.keys(UNSUPPORTED_FIELDS)]);
   for (const key of Object.keys(v)) {
@@ -382,6 +388,8 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     configMapGenerator: generators(f, v.configMapGenerator, 'configMapGenerator', at('configMapGenerator')),
     secretGenerator: generators(f, v.secretGenerator, 'secretGenerator', at('secretGenerator')),
     replacements: f.list(v.replacements, 'replacements', at('replacements')),
+    generators: f.strList(v.generators, 'generators', at('generators')),
+    transformers: f.strList(v.transformers, 'transformers', at('transformers')),
   };
   copyPositions(v, k);
   const ns = f.field(v, 'namespace', 'namespace');

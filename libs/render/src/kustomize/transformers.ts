@@ -62,7 +62,7 @@ function optional(f: { group?: string; version?: string; create?: boolean }): { 
   return o;
 }
 
-function applyNamespace(resources: Resource[], namespace: string): void {
+export function applyNamespace(resources: Resource[], namespace: string): void {
   for (const r of resources) {
     // kustomize's namespace field specs include metadata/name of Namespace objects.
     if (r.obj.kind === 'Namespace' && r.obj.apiVersion === 'v1') setName(r, namespace);
@@ -110,7 +110,7 @@ function setExisting(o: JsonObject, path: string[], value: string): void {
 /** Kinds whose names kustomize never prefixes: they are API definitions, not instances. */
 const NO_RENAME = new Set(['CustomResourceDefinition', 'APIService', 'Namespace']);
 
-function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string): void {
+export function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string): void {
   for (const r of resources) {
     if (NO_RENAME.has(r.obj.kind)) continue;
     setName(r, `${prefix}${r.obj.metadata.name}${suffix}`);
@@ -119,7 +119,7 @@ function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string
   }
 }
 
-function applyMapEntries(resources: Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[]): void {
+export function applyMapEntries(resources: Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[]): void {
   const keys = Object.keys(pairs).sort();
   for (const r of resources) {
     for (const k of keys) {
@@ -146,7 +146,7 @@ function applyMapEntries(resources: Resource[], pairs: Record<string, string>, s
   }
 }
 
-function applyReplicas(resources: Resource[], name: string, count: number, file: string): void {
+export function applyReplicas(resources: Resource[], name: string, count: number, file: string): void {
   let found = false;
   for (const r of resources) {
     if (!r.names.includes(name)) continue;
