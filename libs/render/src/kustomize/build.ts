@@ -45,6 +45,7 @@ export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLi
   }
   const acc = accumulate(ctx, dir, undefined);
   finish(acc.resources);
+  if (acc.kustomization !== undefined) addBuildMetadata(acc.resources, acc.kustomization, dir);
   return { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
 }
 
@@ -52,6 +53,37 @@ function finish(resources: Resource[]): void {
   appendHashes(resources);
   fixNameReferences(resources);
   for (const r of resources) stringifyAnnotations(r);
+}
+
+/** Root-relative `path` as seen from directory `from` (kustomize writes origins relative to the app's directory). */
+function relativeTo(from: string, path: string): string {
+  const a = from === '' ? [] : from.split('/');
+  const b = path.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
+
+/** buildMetadata: the managed-by label kubectl's kustomize writes, and where each object came from. */
+function addBuildMetadata(resources: Resource[], k: Kustomization, dir: string): void {
+  for (const r of resources) {
+    const md = r.obj.metadata;
+    if (k.originAnnotations === true) {
+      const g = r.generated;
+      const origin =
+        g?.configuredIn !== undefined
+          ? `configuredIn: ${relativeTo(dir, g.configuredIn)}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${r.obj.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator'}\n`
+          : `path: ${relativeTo(dir, r.origin.file)}\n`;
+      const ann = isObject(md.annotations) ? md.annotations : {};
+      setOwn(ann, 'config.kubernetes.io/origin', origin);
+      md.annotations = ann;
+    }
+    if (k.managedByLabel === true) {
+      const labels = isObject(md.labels) ? md.labels : {};
+      setOwn(labels, 'app.kubernetes.io/managed-by', 'kustomize-(devel)');
+      md.labels = labels;
+    }
+  }
 }
 
 /** kustomize holds annotations as map[string]string: a value a patch made a number or boolean leaves as text. */

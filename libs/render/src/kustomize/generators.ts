@@ -144,7 +144,7 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
           throw new RenderError('InvalidArgument', `${kind} "${g.name}" already exists (from ${clash.origin.file}); use behavior merge or replace`, { file: k.file });
         }
         const r = newResource(obj, { file: k.file, line: 1 });
-        r.generated = { hash: opts.disableNameSuffixHash !== true, behavior };
+        r.generated = { hash: opts.disableNameSuffixHash !== true, behavior, configuredIn: k.file };
         resources.push(r);
         return;
       }
@@ -165,7 +165,7 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
       if (isObject(obj.metadata.labels)) md.labels = { ...(isObject(md.labels) ? md.labels : {}), ...obj.metadata.labels };
       if (isObject(obj.metadata.annotations)) md.annotations = { ...(isObject(md.annotations) ? md.annotations : {}), ...obj.metadata.annotations };
       const hash = opts.disableNameSuffixHash === true ? false : (target.generated?.hash ?? false);
-      target.generated = { hash, behavior };
+      target.generated = { ...target.generated, hash, behavior };
     }));
   };
   run('ConfigMap', k.configMapGenerator);

@@ -87,6 +87,9 @@ export interface Kustomization {
   /** `generators:` and `transformers:` entries: files (or inline documents) of builtin plugin configurations. */
   generators: string[];
   transformers: string[];
+  /** buildMetadata (only the app's own kustomization's counts, as in kustomize). */
+  managedByLabel?: boolean;
+  originAnnotations?: boolean;
 }
 
 const KNOWN_FIELDS = new Set([
@@ -400,9 +403,14 @@ export function kustomizationFromValue(raw: JsonValue, file: string, line: numbe
   if (nsfx !== undefined && nsfx !== '') k.nameSuffix = nsfx;
   const go = generatorOptions(f, v.generatorOptions, 'generatorOptions', at('generatorOptions'));
   if (go !== undefined) k.generatorOptions = go;
-  if (f.strList(v.buildMetadata, 'buildMetadata', at('buildMetadata')).length > 0) {
-    throw new RenderError('Unimplemented', 'buildMetadata is not supported by the built-in engine; use the external engine', { file, line: keyLineOf(v, 'buildMetadata') ?? f.line });
-  }
+  const meta = f.strList(v.buildMetadata, 'buildMetadata', at('buildMetadata'));
+  meta.forEach((m, i) => {
+    const line = lineOf(meta, i) ?? at('buildMetadata');
+    if (m === 'transformerAnnotations') throw new RenderError('Unimplemented', 'buildMetadata transformerAnnotations is not supported by the built-in engine; use the external engine', { file, line });
+    if (m !== 'managedByLabel' && m !== 'originAnnotations') f.fail(`buildMetadata option "${m}" is unknown (managedByLabel, originAnnotations, transformerAnnotations)`, line);
+  });
+  if (meta.includes('managedByLabel')) k.managedByLabel = true;
+  if (meta.includes('originAnnotations')) k.originAnnotations = true;
   const rawSo = f.obj(v.sortOptions, 'sortOptions', at('sortOptions'));
   const so = rawSo === undefined ? undefined : foldFields(rawSo, SORT_FIELDS, { f, what: 'sortOptions' });
   if (so !== undefined) {
