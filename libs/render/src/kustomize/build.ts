@@ -28,6 +28,7 @@ export interface BuildContext {
 export interface BuildOutput {
   resources: Resource[];
   sortOrder: 'legacy' | 'fifo';
+  legacyOrder?: { first: string[]; last: string[] };
 }
 
 /** Builds the app directory: a kustomization if it has one, otherwise every manifest below it. */
@@ -46,7 +47,9 @@ export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLi
   const acc = accumulate(ctx, dir, undefined);
   finish(acc.resources);
   if (acc.kustomization !== undefined) addBuildMetadata(acc.resources, acc.kustomization, dir);
-  return { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
+  const out: BuildOutput = { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
+  if (acc.kustomization?.legacyOrder !== undefined) out.legacyOrder = acc.kustomization.legacyOrder;
+  return out;
 }
 
 function finish(resources: Resource[]): void {

@@ -82,6 +82,8 @@ export interface Kustomization {
   secretGenerator: GeneratorArgs[];
   generatorOptions?: GeneratorOptions;
   sortOrder?: 'legacy' | 'fifo';
+  /** sortOptions.legacySortOptions: the kinds put first and last instead of kustomize's default lists. */
+  legacyOrder?: { first: string[]; last: string[] };
   /** Replacement entries as written (validated when they run, with the file they came from). */
   replacements: JsonValue[];
   /** `generators:` and `transformers:` entries: files (or inline documents) of builtin plugin configurations. */
@@ -416,8 +418,15 @@ export function kustomizationFromValue(raw: JsonValue, file: string, line: numbe
   if (so !== undefined) {
     const order = f.field(so, 'order', 'sortOptions.order', at('sortOptions'));
     if (order !== 'legacy' && order !== 'fifo') return f.fail('sortOptions.order must be legacy or fifo', lineOf(so, 'order') ?? at('sortOptions'));
-    if (so.legacySortOptions !== undefined) {
-      throw new RenderError('Unimplemented', 'sortOptions.legacySortOptions is not supported by the built-in engine', { file, line: keyLineOf(so, 'legacySortOptions') ?? f.line });
+    if (so.legacySortOptions !== undefined && so.legacySortOptions !== null) {
+      const lineLso = keyLineOf(so, 'legacySortOptions') ?? f.line;
+      if (order !== 'legacy') f.fail(`the field 'sortOptions.legacySortOptions' is set but the selected sort order is '${order}', not 'legacy'`, lineLso);
+      const raw = f.obj(so.legacySortOptions, 'sortOptions.legacySortOptions', lineLso) ?? {};
+      const lso = foldFields(raw, ['orderFirst', 'orderLast'], { f, what: 'sortOptions.legacySortOptions' });
+      k.legacyOrder = {
+        first: f.strList(lso.orderFirst, 'sortOptions.legacySortOptions.orderFirst', lineOf(lso, 'orderFirst') ?? lineLso),
+        last: f.strList(lso.orderLast, 'sortOptions.legacySortOptions.orderLast', lineOf(lso, 'orderLast') ?? lineLso),
+      };
     }
     k.sortOrder = order;
   }
