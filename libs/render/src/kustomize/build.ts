@@ -17,12 +17,16 @@ import { runTransformers } from './transformers.js';
 import { runPluginGenerators, runPluginTransformers } from './plugins.js';
 import { appendHashes } from './hash.js';
 import { fixNameReferences } from './nameref.js';
+import { addVars, resolveVars } from './vars.js';
+import type { VarDef } from './vars.js';
 
 export interface BuildContext {
   reader: TreeReader;
   limits: RenderLimits;
   /** Directories currently being built, to refuse cycles. */
   stack: string[];
+  /** vars of every kustomization built so far (kustomize merges them upwards and resolves them once, at the end). */
+  vars: VarDef[];
 }
 
 export interface BuildOutput {
@@ -33,7 +37,7 @@ export interface BuildOutput {
 
 /** Builds the app directory: a kustomization if it has one, otherwise every manifest below it. */
 export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLimits): BuildOutput {
-  const ctx: BuildContext = { reader, limits, stack: [] };
+  const ctx: BuildContext = { reader, limits, stack: [], vars: [] };
   const kfile = findKustomization(reader, dir);
   if (kfile === undefined) {
     const resources: Resource[] = [];
@@ -41,20 +45,21 @@ export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLi
       if (entry.type === 'file') addAll(ctx, resources, loadFile(ctx, entry.path, undefined), entry.path);
       else addAll(ctx, resources, accumulate(ctx, entry.path, undefined).resources, entry.path);
     }
-    finish(resources);
+    finish(resources, ctx.vars);
     return { resources, sortOrder: 'legacy' };
   }
   const acc = accumulate(ctx, dir, undefined);
-  finish(acc.resources);
+  finish(acc.resources, ctx.vars);
   if (acc.kustomization !== undefined) addBuildMetadata(acc.resources, acc.kustomization, dir);
   const out: BuildOutput = { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
   if (acc.kustomization?.legacyOrder !== undefined) out.legacyOrder = acc.kustomization.legacyOrder;
   return out;
 }
 
-function finish(resources: Resource[]): void {
+function finish(resources: Resource[], vars: VarDef[]): void {
   appendHashes(resources);
   fixNameReferences(resources);
+  resolveVars(resources, vars);
   for (const r of resources) stringifyAnnotations(r);
 }
 
@@ -189,6 +194,7 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
     });
     runTransformers(ctx, k, dir, resources);
     runPluginTransformers(ctx, k, dir, resources);
+    addVars(ctx.vars, k.vars);
     if (resources.length > ctx.limits.maxObjects) {
       throw new RenderError('ResourceExhausted', `more than ${ctx.limits.maxObjects} objects (limit maxObjects)`, { file: kfile });
     }

@@ -2,6 +2,7 @@
 import { RenderError } from '../errors.js';
 import { isObject, setOwn } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
+import type { VarDef } from './vars.js';
 import { decodeDocuments } from '../yaml/decode.js';
 import { copyKeyLine, copyPosition, copyPositions, isNonStringKey, keyLineOf, lineOf } from '../yaml/positions.js';
 
@@ -92,20 +93,20 @@ export interface Kustomization {
   /** buildMetadata (only the app's own kustomization's counts, as in kustomize). */
   managedByLabel?: boolean;
   originAnnotations?: boolean;
+  vars: VarDef[];
 }
 
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'namespace', 'namePrefix', 'nameSuffix',
   'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
   'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags', 'replacements',
-  'generators', 'transformers',
+  'generators', 'transformers', 'vars',
 ]);
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmCharts: 'helmCharts needs the external engine (engine: kustomize-binary)',
   helmChartInflationGenerator: 'helm needs the external engine (engine: kustomize-binary)',
   helmGlobals: 'helm needs the external engine (engine: kustomize-binary)',
   validators: 'validator plugins need the external engine (engine: kustomize-binary)',
-  vars: 'vars are not supported by the built-in engine; use the external engine',
   crds: 'crds are not supported by the built-in engine; use the external engine',
   configurations: 'configurations (custom field specs) are not supported by the built-in engine; use the external engine',
   openapi: 'openapi is not supported by the built-in engine; use the external engine',
@@ -395,6 +396,18 @@ export function kustomizationFromValue(raw: JsonValue, file: string, line: numbe
     replacements: f.list(v.replacements, 'replacements', at('replacements')),
     generators: f.strList(v.generators, 'generators', at('generators')),
     transformers: f.strList(v.transformers, 'transformers', at('transformers')),
+    vars: mappings(f, v.vars, 'vars', at('vars'), ['name', 'objref', 'fieldref']).map(({ o, w, line: vl }) => {
+      const name = f.field(o, 'name', `${w}.name`, vl) ?? f.fail(`${w}.name is required`, vl);
+      const ref = foldFields(f.obj(o.objref, `${w}.objref`, lineOf(o, 'objref') ?? vl) ?? f.fail(`${w}.objref is required`, vl), ['apiVersion', 'group', 'version', 'kind', 'name', 'namespace'], { f, what: `${w}.objref` });
+      const objref: VarDef['objref'] = {};
+      for (const key of ['apiVersion', 'group', 'version', 'kind', 'name', 'namespace'] as const) {
+        const x = f.field(ref, key, `${w}.objref.${key}`, vl);
+        if (x !== undefined && x !== '') objref[key] = x;
+      }
+      const fr = o.fieldref === undefined || o.fieldref === null ? undefined : foldFields(f.obj(o.fieldref, `${w}.fieldref`, vl) ?? {}, ['fieldPath'], { f, what: `${w}.fieldref` });
+      const fieldPath = (fr === undefined ? undefined : f.field(fr, 'fieldPath', `${w}.fieldref.fieldPath`, vl)) || 'metadata.name';
+      return { name, objref, fieldPath, file, line: vl };
+    }),
   };
   copyPositions(v, k);
   const ns = f.field(v, 'namespace', 'namespace');
