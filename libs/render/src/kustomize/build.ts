@@ -19,6 +19,8 @@ import { appendHashes } from './hash.js';
 import { fixNameReferences } from './nameref.js';
 import { addVars, resolveVars } from './vars.js';
 import type { VarDef } from './vars.js';
+import { emptyConfig, loadConfigurations } from './configurations.js';
+import type { CustomConfig } from './configurations.js';
 
 export interface BuildContext {
   reader: TreeReader;
@@ -27,6 +29,8 @@ export interface BuildContext {
   stack: string[];
   /** vars of every kustomization built so far (kustomize merges them upwards and resolves them once, at the end). */
   vars: VarDef[];
+  /** Custom field specs from `configurations`, gathered from every kustomization built so far. */
+  config: CustomConfig;
 }
 
 export interface BuildOutput {
@@ -37,7 +41,7 @@ export interface BuildOutput {
 
 /** Builds the app directory: a kustomization if it has one, otherwise every manifest below it. */
 export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLimits): BuildOutput {
-  const ctx: BuildContext = { reader, limits, stack: [], vars: [] };
+  const ctx: BuildContext = { reader, limits, stack: [], vars: [], config: emptyConfig() };
   const kfile = findKustomization(reader, dir);
   if (kfile === undefined) {
     const resources: Resource[] = [];
@@ -45,21 +49,21 @@ export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLi
       if (entry.type === 'file') addAll(ctx, resources, loadFile(ctx, entry.path, undefined), entry.path);
       else addAll(ctx, resources, accumulate(ctx, entry.path, undefined).resources, entry.path);
     }
-    finish(resources, ctx.vars);
+    finish(resources, ctx);
     return { resources, sortOrder: 'legacy' };
   }
   const acc = accumulate(ctx, dir, undefined);
-  finish(acc.resources, ctx.vars);
+  finish(acc.resources, ctx);
   if (acc.kustomization !== undefined) addBuildMetadata(acc.resources, acc.kustomization, dir);
   const out: BuildOutput = { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
   if (acc.kustomization?.legacyOrder !== undefined) out.legacyOrder = acc.kustomization.legacyOrder;
   return out;
 }
 
-function finish(resources: Resource[], vars: VarDef[]): void {
+function finish(resources: Resource[], ctx: BuildContext): void {
   appendHashes(resources);
-  fixNameReferences(resources);
-  resolveVars(resources, vars);
+  fixNameReferences(resources, ctx.config.nameReference);
+  resolveVars(resources, ctx.vars, ctx.config.varReference);
   for (const r of resources) stringifyAnnotations(r);
 }
 
@@ -178,6 +182,7 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
       });
       addAll(ctx, resources, loaded, kfile);
     });
+    loadConfigurations(ctx, k.configurations, dir, kfile, ctx.config);
     // kustomize runs a kustomization's generators before its components (accumulateTarget).
     runGenerators(ctx, k, dir, resources);
     runPluginGenerators(ctx, k, dir, resources);

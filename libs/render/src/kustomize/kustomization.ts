@@ -94,13 +94,14 @@ export interface Kustomization {
   managedByLabel?: boolean;
   originAnnotations?: boolean;
   vars: VarDef[];
+  configurations: string[];
 }
 
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'namespace', 'namePrefix', 'nameSuffix',
   'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
   'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags', 'replacements',
-  'generators', 'transformers', 'vars',
+  'generators', 'transformers', 'vars', 'configurations',
 ]);
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmCharts: 'helmCharts needs the external engine (engine: kustomize-binary)',
@@ -108,7 +109,6 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmGlobals: 'helm needs the external engine (engine: kustomize-binary)',
   validators: 'validator plugins need the external engine (engine: kustomize-binary)',
   crds: 'crds are not supported by the built-in engine; use the external engine',
-  configurations: 'configurations (custom field specs) are not supported by the built-in engine; use the external engine',
   openapi: 'openapi is not supported by the built-in engine; use the external engine',
 };
 
@@ -396,6 +396,7 @@ export function kustomizationFromValue(raw: JsonValue, file: string, line: numbe
     replacements: f.list(v.replacements, 'replacements', at('replacements')),
     generators: f.strList(v.generators, 'generators', at('generators')),
     transformers: f.strList(v.transformers, 'transformers', at('transformers')),
+    configurations: f.strList(v.configurations, 'configurations', at('configurations')),
     vars: mappings(f, v.vars, 'vars', at('vars'), ['name', 'objref', 'fieldref']).map(({ o, w, line: vl }) => {
       const name = f.field(o, 'name', `${w}.name`, vl) ?? f.fail(`${w}.name is required`, vl);
       const ref = foldFields(f.obj(o.objref, `${w}.objref`, lineOf(o, 'objref') ?? vl) ?? f.fail(`${w}.objref is required`, vl), ['apiVersion', 'group', 'version', 'kind', 'name', 'namespace'], { f, what: `${w}.objref` });

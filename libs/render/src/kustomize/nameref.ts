@@ -74,8 +74,9 @@ function fixObjectRef(referrer: Resource, targets: Resource[], o: JsonObject): v
   if (targetNs !== '' && !isClusterScoped(t.obj)) o.namespace = targetNs;
 }
 
-export function fixNameReferences(resources: Resource[]): void {
-  for (const ref of NAME_REFERENCES) {
+/** `custom`: name references from `configurations`, after the builtin ones. */
+export function fixNameReferences(resources: Resource[], custom: readonly NameReference[] = []): void {
+  for (const ref of [...NAME_REFERENCES, ...custom]) {
     const targets = resources.filter((r) => isTarget(r, ref));
     if (targets.length === 0) continue;
     if (!targets.some((t) => t.names.length > 1 || t.namespaces.length > 1)) continue;

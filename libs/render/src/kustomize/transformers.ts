@@ -27,18 +27,18 @@ export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string
   if (k.namePrefix !== undefined || k.nameSuffix !== undefined) applyPrefixSuffix(resources, k.namePrefix ?? '', k.nameSuffix ?? '');
   for (const entry of k.labels) {
     let specs: FieldSpec[] = (entry.fields ?? []).map((f) => spec(f.path, f.kind, { ...optional(f) }));
-    if (entry.includeSelectors) specs = [...specs, ...COMMON_LABEL_SPECS];
+    if (entry.includeSelectors) specs = [...specs, ...COMMON_LABEL_SPECS, ...ctx.config.commonLabels];
     else {
       specs = [...specs, spec('metadata/labels', undefined, { create: true })];
       if (entry.includeTemplates) specs = [...specs, ...TEMPLATE_LABEL_SPECS];
     }
     applyMapEntries(resources, entry.pairs, specs);
   }
-  if (Object.keys(k.commonLabels).length > 0) applyMapEntries(resources, k.commonLabels, COMMON_LABEL_SPECS);
-  if (Object.keys(k.commonAnnotations).length > 0) applyMapEntries(resources, k.commonAnnotations, COMMON_ANNOTATION_SPECS);
+  if (Object.keys(k.commonLabels).length > 0) applyMapEntries(resources, k.commonLabels, [...COMMON_LABEL_SPECS, ...ctx.config.commonLabels]);
+  if (Object.keys(k.commonAnnotations).length > 0) applyMapEntries(resources, k.commonAnnotations, [...COMMON_ANNOTATION_SPECS, ...ctx.config.commonAnnotations]);
   applyJson6902Patches(ctx, k, dir, resources);
-  k.replicas.forEach((r, i) => atLine(k.file, lineOf(k.replicas, i), () => applyReplicas(resources, r.name, r.count, k.file)));
-  if (k.images.length > 0) applyImages(resources, k.images);
+  k.replicas.forEach((r, i) => atLine(k.file, lineOf(k.replicas, i), () => applyReplicas(resources, r.name, r.count, k.file, ctx.config.replicas)));
+  if (k.images.length > 0) applyImages(resources, k.images, ctx.config.images);
   if (k.replacements.length > 0) applyReplacements(resources, loadReplacements(ctx, k.replacements, dir, k.file), k.file);
 }
 
@@ -146,11 +146,11 @@ export function applyMapEntries(resources: Resource[], pairs: Record<string, str
   }
 }
 
-export function applyReplicas(resources: Resource[], name: string, count: number, file: string): void {
+export function applyReplicas(resources: Resource[], name: string, count: number, file: string, custom: readonly FieldSpec[] = []): void {
   let found = false;
   for (const r of resources) {
     if (!r.names.includes(name)) continue;
-    applySpecs(r.obj, REPLICA_SPECS, (parent, key) => {
+    applySpecs(r.obj, [...REPLICA_SPECS, ...custom], (parent, key) => {
       parent[key] = count;
       found = true;
     });

@@ -117,14 +117,14 @@ function expand(s: string, values: Map<string, JsonValue>, used: Set<string>): J
   return out;
 }
 
-export function resolveVars(resources: Resource[], vars: VarDef[]): void {
+export function resolveVars(resources: Resource[], vars: VarDef[], custom: readonly FieldSpec[] = []): void {
   if (vars.length === 0) return;
   const values = new Map<string, JsonValue>();
   for (const v of vars) values.set(v.name, resolve(resources, v));
   const used = new Set<string>();
   const sub = (x: JsonValue): JsonValue => (typeof x === 'string' ? expand(x, values, used) : x);
   for (const r of resources) {
-    applySpecs(r.obj, VAR_REFERENCES, (parent, key) => {
+    applySpecs(r.obj, [...VAR_REFERENCES, ...custom], (parent, key) => {
       const v = parent[key];
       if (typeof v === 'string') parent[key] = sub(v);
       else if (Array.isArray(v)) v.forEach((x, i) => (v[i] = sub(x)));
