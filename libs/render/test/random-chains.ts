@@ -104,6 +104,8 @@ const layer = fc.record({
   generator: fc.option(fc.oneof({ arbitrary: fc.constantFrom('merge', 'replace'), weight: 9 }, { arbitrary: fc.constant('create'), weight: 1 }), { nil: undefined }),
   patches: fc.array(patch, { maxLength: 2 }),
   component: fc.option(fc.record({ patch, generator: fc.boolean(), prefix: fc.boolean() }), { nil: undefined }),
+  /** replicas by the Deployment's original, intermediate or current name. */
+  replicas: fc.option(fc.nat({ max: 3 }), { nil: undefined }),
 });
 
 export const chain = fc.record({
@@ -191,6 +193,10 @@ export function chainFiles(c: Chain): { files: Record<string, string>; app: stri
       files[`c${i + 1}/kustomization.yaml`] = comp.join('\n') + '\n';
       lines.push(`components:\n- ../c${i + 1}`);
       if (l.component.prefix) change(ids, (n) => `c-${n}`, undefined);
+    }
+    if (l.replicas !== undefined) {
+      const hist = ids.api ?? [];
+      lines.push(`replicas:\n- name: ${hist[Math.min(l.replicas, hist.length - 1)]?.name ?? 'api'}\n  count: ${l.replicas + 2}`);
     }
     if (l.patches.length > 0) lines.push(`patches:\n${l.patches.map((p, j) => patchEntry(p, ids, files, dir, j)).join('').trimEnd()}`);
     files[`${dir}/kustomization.yaml`] = lines.join('\n') + '\n';
