@@ -10,8 +10,9 @@ Commands:
   render <dir>   Print the YAML stream an agent would apply, as \`kustomize build\` prints it.
 
 Options for render:
-  --app-path <p>        Treat <dir> as the repository root and render <p> inside it (default: render <dir>
-                        within the git work tree around it, as the agent sees the repository)
+  --app-path <p>        Treat <dir> as the repository root and render <p> inside it, nothing read outside
+                        <dir> (default: render <dir> within the git work tree around it, as the agent sees the
+                        repository; outside a work tree, as \`kustomize build <dir>\` does)
   --cluster <name>      Cluster name, substituted for \${cluster.name}
   --label <key=value>   Cluster label, substituted for \${cluster.labels.<key>} (repeatable)
   --stage <s>           Stage name, substituted for \${stage}
@@ -19,6 +20,11 @@ Options for render:
   -h, --help            Show this help
   --version             Print the version
 `;
+
+const OUTSIDE_GIT_NOTE = (dir: string): string =>
+  `flotilla render: ${dir} is not inside a git work tree, so it is rendered as \`kustomize build\` reads it (bases and ` +
+  'components anywhere on disk). The agent reads nothing outside the repository it fetched; to see that view, run this ' +
+  'inside the git work tree, or pass the repository root as <dir> with --app-path <path inside it>.\n';
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let parsed;
@@ -74,10 +80,12 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   try {
     // With --app-path, <dir> is the repository root. Without it, the root is the git work tree around <dir> (ignored
     // files left out), so an overlay reaching ../base renders as `kustomize build <dir>` does.
+    // Outside a git work tree it reads what `kustomize build <dir>` reads (bases and components anywhere on disk).
     const snapshot =
       values['app-path'] !== undefined
-        ? { tree: await readTreeFromDirectory(resolve(rest[0] as string)), appPath: values['app-path'] }
+        ? { tree: await readTreeFromDirectory(resolve(rest[0] as string)), appPath: values['app-path'], view: 'repository' as const }
         : await readTreeFromRepository(rest[0] as string);
+    if (snapshot.view === 'kustomize-build') err(OUTSIDE_GIT_NOTE(rest[0] as string));
     const result = render(snapshot.tree, snapshot.appPath, params);
     out(result.yaml);
     return 0;

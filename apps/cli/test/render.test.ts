@@ -56,6 +56,42 @@ describe('flotilla render', () => {
     }
   });
 
+  it('outside a git work tree, renders bases anywhere on disk as kubectl kustomize does, and says how to get the agent view', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'flotilla-cli-nogit-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'flotilla-cli-elsewhere-'));
+    try {
+      mkdirSync(join(work, 'base'));
+      mkdirSync(join(work, 'overlays', 'prod'), { recursive: true });
+      writeFileSync(join(work, 'base', 'kustomization.yaml'), 'resources:\n- cm.yaml\n');
+      writeFileSync(join(work, 'base', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n');
+      writeFileSync(join(elsewhere, 'kustomization.yaml'), 'namePrefix: shared-\nresources:\n- sa.yaml\n');
+      writeFileSync(join(elsewhere, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n');
+      writeFileSync(join(work, 'overlays', 'prod', 'kustomization.yaml'), `namePrefix: prod-\nresources:\n- ../../base\n- ${join('..', '..', '..', elsewhere.split('/').pop() as string)}\n`);
+      const result = await run(['render', join(work, 'overlays', 'prod')]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/is not inside a git work tree, so it is rendered as `kustomize build` reads it/);
+      expect(result.stderr).toMatch(/--app-path/);
+      const expected = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: prod-shared-runner\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings\n';
+      const kubectl = await new Promise<string>((done, fail) =>
+        execFile('kubectl', ['kustomize', join(work, 'overlays', 'prod')], (e, out) => (e ? fail(e) : done(out))),
+      ).catch(() => undefined);
+      expect(result.stdout).toBe(kubectl ?? expected);
+      expect(result.stdout).toBe(expected);
+      // The agent's view (the directory as the repository root) refuses the same overlay.
+      const strict = await run(['render', work, '--app-path', 'overlays/prod']);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toMatch(/leaves the repository root/);
+      // A file outside the kustomization's own directory is refused, as kustomize refuses it.
+      writeFileSync(join(work, 'overlays', 'prod', 'kustomization.yaml'), 'resources:\n- ../../base\n- ../../base/cm.yaml\n');
+      const outside = await run(['render', join(work, 'overlays', 'prod')]);
+      expect(outside.code).toBe(1);
+      expect(outside.stderr).toMatch(/security; file "[^"]*base\/cm\.yaml" is not in or below/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('prints the YAML stream with per-cluster parameters substituted', async () => {
     const r = await run(['render', repo, '--app-path', 'apps/shop', '--cluster', 'prod-eu-1', '--label', 'region=eu-west-1', '--stage', 'prod']);
     expect(r).toEqual({
@@ -69,7 +105,7 @@ describe('flotilla render', () => {
     const r = await run(['render', join(repo, 'broken')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Error: kustomization\.yaml:2: resource "missing\.yaml" does not exist/);
+    expect(r.stderr).toMatch(/^Error: kustomization\.yaml:2: resource "missing\.yaml" does not exist/m);
   });
 
   it('fails on an unknown variable when the cluster is not given', async () => {

@@ -9,6 +9,7 @@ export { readTreeFromDirectory } from './io/read-directory.js';
 export type { DirectoryLimits } from './io/read-directory.js';
 export { readTreeFromRepository } from './io/read-repository.js';
 export type { RepositorySnapshot } from './io/read-repository.js';
+export { readTreeForKustomizeBuild } from './io/read-build-tree.js';
 export { renderWithKustomizeBinary } from './io/kustomize-binary.js';
 export type { KustomizeBinaryOptions } from './io/kustomize-binary.js';
 export { renderWithEngine } from './engine.js';

@@ -8,10 +8,10 @@ const ORDER_FIRST = [
   'PodDisruptionBudget',
 ];
 const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
-const RANK = new Map<string, number>([
-  ...ORDER_FIRST.map((k, i): [string, number] => [k, -ORDER_FIRST.length + i]),
-  ...ORDER_LAST.map((k, i): [string, number] => [k, 1 + i]),
-]);
+function ranking(first: readonly string[], last: readonly string[]): Map<string, number> {
+  return new Map<string, number>([...first.map((k, i): [string, number] => [k, -first.length + i]), ...last.map((k, i): [string, number] => [k, 1 + i])]);
+}
+const RANK = ranking(ORDER_FIRST, ORDER_LAST);
 
 interface Gvk {
   group: string;
@@ -33,9 +33,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function gvkCompare(a: Gvk, b: Gvk): number {
-  const ra = RANK.get(a.kind) ?? 0;
-  const rb = RANK.get(b.kind) ?? 0;
+function gvkCompare(a: Gvk, b: Gvk, rank: Map<string, number>): number {
+  const ra = rank.get(a.kind) ?? 0;
+  const rb = rank.get(b.kind) ?? 0;
   if (ra !== rb) return ra - rb;
   if (a.kind === 'Namespace' && b.kind === 'Namespace' && (a.group === '' || b.group === '')) return -cmp(gvkString(a), gvkString(b));
   return cmp(gvkString(a), gvkString(b));
@@ -46,7 +46,9 @@ function idString(o: KubeObject, g: Gvk): string {
   return `${gvkString(g)}|${ns}|${o.metadata.name || '~N'}`;
 }
 
-export function legacySort<T>(items: readonly T[], objectOf: (t: T) => KubeObject): T[] {
+/** `order` replaces the default first and last kinds (sortOptions.legacySortOptions). */
+export function legacySort<T>(items: readonly T[], objectOf: (t: T) => KubeObject, order?: { first: readonly string[]; last: readonly string[] }): T[] {
+  const rank = order === undefined ? RANK : ranking(order.first, order.last);
   const keyed = items.map((item) => {
     const o = objectOf(item);
     const g = gvkOf(o);
@@ -54,7 +56,7 @@ export function legacySort<T>(items: readonly T[], objectOf: (t: T) => KubeObjec
   });
   keyed.sort((a, b) => {
     const sameGvk = a.g.group === b.g.group && a.g.version === b.g.version && a.g.kind === b.g.kind;
-    return sameGvk ? cmp(a.id, b.id) : gvkCompare(a.g, b.g);
+    return sameGvk ? cmp(a.id, b.id) : gvkCompare(a.g, b.g, rank);
   });
   return keyed.map((k) => k.item);
 }

@@ -28,7 +28,7 @@ function renderUnchecked(tree: FileTree, appPath: string, params: RenderParams, 
     throw new RenderError('NotFound', `app path "${appPath}" is not a directory in the repository`, { file: appPath });
   }
   const built = buildDirectory(reader, root, lim);
-  const sorted = built.sortOrder === 'legacy' ? legacySort(built.resources, (r) => r.obj) : built.resources;
+  const sorted = built.sortOrder === 'legacy' ? legacySort(built.resources, (r) => r.obj, built.legacyOrder) : built.resources;
   const objects: KubeObject[] = sorted.map((r) => substituteParams(r.obj, params, r.origin));
   if (objects.length > lim.maxObjects) {
     throw new RenderError('ResourceExhausted', `the build produced ${objects.length} objects (limit maxObjects ${lim.maxObjects})`, { file: root || '.' });

@@ -22,6 +22,12 @@ describe('external engine guards', () => {
     await expect(renderWithKustomizeBinary(tree(comp), 'app', {}, missingBinary)).rejects.toMatchObject({ code: 'PermissionDenied', message: /^comp\/Kustomization:3: remote component "git@github\.com:org\/repo\.git"/ });
   });
 
+  it('refuses a remote base under any spelling of the field kustomize reads (Resources, BASES)', async () => {
+    for (const text of ['Resources:\n- https://example.com/x.yaml\n', 'BASES:\n- github.com/org/repo/deploy\n']) {
+      await expect(renderWithKustomizeBinary(tree({ 'kustomization.yaml': text }), '', {}, missingBinary), text).rejects.toMatchObject({ code: 'PermissionDenied' });
+    }
+  });
+
   it('ignores kustomizations the app does not reach', async () => {
     const t = tree({ 'app/kustomization.yaml': 'resources:\n- cm.yaml\n', 'app/cm.yaml': cm('a'), 'other/kustomization.yaml': 'resources:\n- https://example.com/x.yaml\n' });
     await expect(renderWithKustomizeBinary(t, 'app', {}, missingBinary)).rejects.toMatchObject({ code: 'FailedPrecondition' });

@@ -18,15 +18,22 @@ afterEach(() => {
 });
 
 describe('readTreeFromDirectory', () => {
-  it('renders through symlinks that stay inside the repository', async () => {
+  it('renders through symlinks that stay inside the repository (a linked base; a linked file only inside its kustomization)', async () => {
     mkdirSync(join(dir, 'shared'));
     writeFileSync(join(dir, 'shared', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n');
+    writeFileSync(join(dir, 'shared', 'kustomization.yaml'), 'resources:\n- linked.yaml\n');
+    symlinkSync('cm.yaml', join(dir, 'shared', 'linked.yaml'));
     mkdirSync(join(dir, 'app'));
+    symlinkSync('../shared', join(dir, 'app', 'base'));
     symlinkSync('../shared/cm.yaml', join(dir, 'app', 'cm.yaml'));
-    writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources:\n- cm.yaml\n');
+    writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources:\n- base\n');
     const t = await readTreeFromDirectory(dir);
     expect(t.symlinks?.get('app/cm.yaml')).toBe('../shared/cm.yaml');
     expect(render(t, 'app').objects.map((o) => o.metadata.name)).toEqual(['shared']);
+    // kustomize resolves the link and finds the file outside app/: "security; file ... is not in or below ...".
+    writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources:\n- cm.yaml\n');
+    const t2 = await readTreeFromDirectory(dir);
+    expect(() => render(t2, 'app')).toThrow(/security; file "app\/cm\.yaml" is not in or below "app"/);
   });
 
   it('refuses symlinks that leave the repository, absolute or relative, file or directory', async () => {

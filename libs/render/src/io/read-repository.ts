@@ -5,7 +5,7 @@ import { lstat, readFile, readlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { FileTree } from '../types.js';
-import { readTreeFromDirectory } from './read-directory.js';
+import { readTreeForKustomizeBuild } from './read-build-tree.js';
 
 const run = promisify(execFile);
 
@@ -15,6 +15,11 @@ export interface RepositorySnapshot {
   root: string;
   /** `dir` relative to the root, POSIX separators; '' for the root itself. */
   appPath: string;
+  /**
+   * 'repository': the git work tree around the directory, nothing read outside it (what the agent sees).
+   * 'kustomize-build': no work tree around it, so the directory and every base it reaches, as `kustomize build` reads.
+   */
+  view: 'repository' | 'kustomize-build';
 }
 
 async function gitLocation(dir: string): Promise<{ top: string; prefix: string } | undefined> {
@@ -28,12 +33,15 @@ async function gitLocation(dir: string): Promise<{ top: string; prefix: string }
   }
 }
 
-/** The tree of the repository around `dir`, so overlays that reach `../base` render as `kustomize build dir` does. */
+/**
+ * The tree of the repository around `dir`, so overlays that reach `../base` render as `kustomize build dir` does; outside
+ * a git work tree, the directories `kustomize build dir` would read (see read-build-tree.ts).
+ */
 export async function readTreeFromRepository(dir: string): Promise<RepositorySnapshot> {
   const absolute = resolve(dir);
   await lstat(absolute); // ENOENT for a missing directory, before git says something vaguer
   const location = await gitLocation(absolute);
-  if (location === undefined) return { tree: await readTreeFromDirectory(absolute), root: absolute, appPath: '' };
+  if (location === undefined) return readTreeForKustomizeBuild(absolute);
   const { top, prefix } = location;
   const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: top, maxBuffer: 64 * 1024 * 1024 });
   const files = new Map<string, Uint8Array>();
@@ -44,5 +52,5 @@ export async function readTreeFromRepository(dir: string): Promise<RepositorySna
     if (st?.isSymbolicLink()) symlinks.set(path, await readlink(onDisk));
     else if (st?.isFile()) files.set(path, new Uint8Array(await readFile(onDisk)));
   }
-  return { tree: symlinks.size > 0 ? { files, symlinks } : { files }, root: top, appPath: prefix };
+  return { tree: symlinks.size > 0 ? { files, symlinks } : { files }, root: top, appPath: prefix, view: 'repository' };
 }

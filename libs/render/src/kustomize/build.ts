@@ -14,24 +14,34 @@ import { isRemoteReference, parseKustomization } from './kustomization.js';
 import type { Kustomization } from './kustomization.js';
 import { runGenerators } from './generators.js';
 import { runTransformers } from './transformers.js';
+import { runPluginGenerators, runPluginTransformers } from './plugins.js';
 import { appendHashes } from './hash.js';
 import { fixNameReferences } from './nameref.js';
+import { addVars, resolveVars } from './vars.js';
+import type { VarDef } from './vars.js';
+import { emptyConfig, loadConfigurations } from './configurations.js';
+import type { CustomConfig } from './configurations.js';
 
 export interface BuildContext {
   reader: TreeReader;
   limits: RenderLimits;
   /** Directories currently being built, to refuse cycles. */
   stack: string[];
+  /** vars of every kustomization built so far (kustomize merges them upwards and resolves them once, at the end). */
+  vars: VarDef[];
+  /** Custom field specs from `configurations`, gathered from every kustomization built so far. */
+  config: CustomConfig;
 }
 
 export interface BuildOutput {
   resources: Resource[];
   sortOrder: 'legacy' | 'fifo';
+  legacyOrder?: { first: string[]; last: string[] };
 }
 
 /** Builds the app directory: a kustomization if it has one, otherwise every manifest below it. */
 export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLimits): BuildOutput {
-  const ctx: BuildContext = { reader, limits, stack: [] };
+  const ctx: BuildContext = { reader, limits, stack: [], vars: [], config: emptyConfig() };
   const kfile = findKustomization(reader, dir);
   if (kfile === undefined) {
     const resources: Resource[] = [];
@@ -39,18 +49,53 @@ export function buildDirectory(reader: TreeReader, dir: string, limits: RenderLi
       if (entry.type === 'file') addAll(ctx, resources, loadFile(ctx, entry.path, undefined), entry.path);
       else addAll(ctx, resources, accumulate(ctx, entry.path, undefined).resources, entry.path);
     }
-    finish(resources);
+    finish(resources, ctx);
     return { resources, sortOrder: 'legacy' };
   }
   const acc = accumulate(ctx, dir, undefined);
-  finish(acc.resources);
-  return { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
+  finish(acc.resources, ctx);
+  if (acc.kustomization !== undefined) addBuildMetadata(acc.resources, acc.kustomization, dir);
+  const out: BuildOutput = { resources: acc.resources, sortOrder: acc.kustomization?.sortOrder ?? 'legacy' };
+  if (acc.kustomization?.legacyOrder !== undefined) out.legacyOrder = acc.kustomization.legacyOrder;
+  return out;
 }
 
-function finish(resources: Resource[]): void {
+function finish(resources: Resource[], ctx: BuildContext): void {
   appendHashes(resources);
-  fixNameReferences(resources);
+  fixNameReferences(resources, ctx.config.nameReference);
+  resolveVars(resources, ctx.vars, ctx.config.varReference);
   for (const r of resources) stringifyAnnotations(r);
+}
+
+/** Root-relative `path` as seen from directory `from` (kustomize writes origins relative to the app's directory). */
+function relativeTo(from: string, path: string): string {
+  const a = from === '' ? [] : from.split('/');
+  const b = path.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
+
+/** buildMetadata: the managed-by label kubectl's kustomize writes, and where each object came from. */
+function addBuildMetadata(resources: Resource[], k: Kustomization, dir: string): void {
+  for (const r of resources) {
+    const md = r.obj.metadata;
+    if (k.originAnnotations === true) {
+      const g = r.generated;
+      const origin =
+        g?.configuredIn !== undefined
+          ? `configuredIn: ${relativeTo(dir, g.configuredIn)}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${r.obj.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator'}\n`
+          : `path: ${relativeTo(dir, r.origin.file)}\n`;
+      const ann = isObject(md.annotations) ? md.annotations : {};
+      setOwn(ann, 'config.kubernetes.io/origin', origin);
+      md.annotations = ann;
+    }
+    if (k.managedByLabel === true) {
+      const labels = isObject(md.labels) ? md.labels : {};
+      setOwn(labels, 'app.kubernetes.io/managed-by', 'kustomize-(devel)');
+      md.labels = labels;
+    }
+  }
 }
 
 /** kustomize holds annotations as map[string]string: a value a patch made a number or boolean leaves as text. */
@@ -129,11 +174,18 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
       const loaded = atLine(kfile, line, () => {
         const path = joinInside(dir, ref, kfile);
         if (ctx.reader.isDir(path, kfile)) return accumulate(ctx, path, kfile).resources;
-        if (ctx.reader.isFile(path, kfile)) return loadFile(ctx, path, kfile);
+        if (ctx.reader.isFile(path, kfile)) {
+          ctx.reader.checkFileWithin(dir, path, kfile);
+          return loadFile(ctx, path, kfile);
+        }
         throw new RenderError('NotFound', `resource "${ref}" does not exist (looked for ${path || '.'})`, { file: kfile });
       });
       addAll(ctx, resources, loaded, kfile);
     });
+    loadConfigurations(ctx, k.configurations, dir, kfile, ctx.config);
+    // kustomize runs a kustomization's generators before its components (accumulateTarget).
+    runGenerators(ctx, k, dir, resources);
+    runPluginGenerators(ctx, k, dir, resources);
     k.components.forEach((ref, i) => {
       const line = lineOf(k.components, i);
       if (isRemoteReference(ref)) {
@@ -145,8 +197,9 @@ function accumulate(ctx: BuildContext, dir: string, from: string | undefined, re
         accumulate(ctx, path, kfile, resources);
       });
     });
-    runGenerators(ctx, k, dir, resources);
     runTransformers(ctx, k, dir, resources);
+    runPluginTransformers(ctx, k, dir, resources);
+    addVars(ctx.vars, k.vars);
     if (resources.length > ctx.limits.maxObjects) {
       throw new RenderError('ResourceExhausted', `more than ${ctx.limits.maxObjects} objects (limit maxObjects)`, { file: kfile });
     }

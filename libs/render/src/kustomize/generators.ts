@@ -3,7 +3,7 @@ import { RenderError, atLine } from '../errors.js';
 import { lineOf } from '../yaml/positions.js';
 import { isObject, setOwn } from '../objects.js';
 import type { Resource } from '../resource.js';
-import { newResource } from '../resource.js';
+import { hadId, newResource } from '../resource.js';
 import { basename, joinInside } from '../tree/paths.js';
 import type { JsonObject, KubeObject } from '../types.js';
 import type { BuildContext } from './build.js';
@@ -38,7 +38,11 @@ function collect(ctx: BuildContext, g: GeneratorArgs, dir: string, kfile: string
   });
   const envs = g.envs ?? [];
   envs.forEach((env, n) => {
-    const path = atLine(kfile, lineOf(envs, n), () => joinInside(dir, env, kfile));
+    const path = atLine(kfile, lineOf(envs, n), () => {
+      const p = joinInside(dir, env, kfile);
+      ctx.reader.checkFileWithin(dir, p, kfile);
+      return p;
+    });
     const text = atLine(kfile, lineOf(envs, n), () => ctx.reader.readText(path, kfile)).replace(/^\uFEFF/, '');
     text.split('\n').forEach((raw, i) => {
       const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
@@ -60,6 +64,7 @@ function collect(ctx: BuildContext, g: GeneratorArgs, dir: string, kfile: string
     const bytes = atLine(kfile, lineOf(files, i), () => {
       const path = joinInside(dir, rel, kfile);
       if (ctx.reader.isDir(path, kfile)) throw new RenderError('InvalidArgument', `generator "${g.name}": "${rel}" is a directory`, { file: kfile });
+      ctx.reader.checkFileWithin(dir, path, kfile);
       return ctx.reader.readBytes(path, kfile);
     });
     entries.push({ key, bytes });
@@ -131,16 +136,15 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
       const obj = makeObject(kind, g, collect(ctx, g, dir, k.file), opts);
       const behavior = g.behavior ?? 'create';
       const ns = g.namespace ?? '';
-      const eff = (n: string): string => (n === '' ? 'default' : n);
-      // Matched by any id the object has had (original or current name and namespace), as kustomize does.
-      const existing = resources.filter((r) => r.obj.kind === kind && r.names.includes(g.name) && r.namespaces.some((n) => eff(n) === eff(ns)));
+      // Matched by any id the object has had (name and namespace together), as kustomize does.
+      const existing = resources.filter((r) => r.obj.kind === kind && hadId(r, kind, g.name, ns));
       if (behavior === 'create') {
         const clash = existing[0];
         if (clash !== undefined) {
           throw new RenderError('InvalidArgument', `${kind} "${g.name}" already exists (from ${clash.origin.file}); use behavior merge or replace`, { file: k.file });
         }
         const r = newResource(obj, { file: k.file, line: 1 });
-        r.generated = { hash: opts.disableNameSuffixHash !== true, behavior };
+        r.generated = { hash: opts.disableNameSuffixHash !== true, behavior, configuredIn: k.file };
         resources.push(r);
         return;
       }
@@ -161,7 +165,7 @@ export function runGenerators(ctx: BuildContext, k: Kustomization, dir: string, 
       if (isObject(obj.metadata.labels)) md.labels = { ...(isObject(md.labels) ? md.labels : {}), ...obj.metadata.labels };
       if (isObject(obj.metadata.annotations)) md.annotations = { ...(isObject(md.annotations) ? md.annotations : {}), ...obj.metadata.annotations };
       const hash = opts.disableNameSuffixHash === true ? false : (target.generated?.hash ?? false);
-      target.generated = { hash, behavior };
+      target.generated = { ...target.generated, hash, behavior };
     }));
   };
   run('ConfigMap', k.configMapGenerator);

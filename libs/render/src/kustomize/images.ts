@@ -1,5 +1,7 @@
 // The images transformer: every image field under containers/initContainers anywhere in an object, as kustomize walks them.
 import { isObject } from '../objects.js';
+import { applySpecs } from './fieldspec.js';
+import type { FieldSpec } from './fieldspec.js';
 import type { Resource } from '../resource.js';
 import type { JsonValue } from '../types.js';
 import type { ImageEntry } from './kustomization.js';
@@ -66,6 +68,20 @@ function walk(node: JsonValue, entries: readonly ImageEntry[]): void {
   }
 }
 
-export function applyImages(resources: Resource[], entries: readonly ImageEntry[]): void {
-  for (const r of resources) walk(r.obj, entries);
+/** `custom`: image fields from `configurations` (a custom resource's image string), besides every container image. */
+export function applyImages(resources: Resource[], entries: readonly ImageEntry[], custom: readonly FieldSpec[] = []): void {
+  for (const r of resources) {
+    walk(r.obj, entries);
+    applySpecs(r.obj, custom, (parent, key) => {
+      const v = parent[key];
+      if (typeof v !== 'string') return;
+      for (const e of entries) {
+        const next = updateImage(v, e);
+        if (next !== v) {
+          parent[key] = next;
+          break;
+        }
+      }
+    });
+  }
 }

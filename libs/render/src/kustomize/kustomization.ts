@@ -2,8 +2,9 @@
 import { RenderError } from '../errors.js';
 import { isObject, setOwn } from '../objects.js';
 import type { JsonObject, JsonValue } from '../types.js';
+import type { VarDef } from './vars.js';
 import { decodeDocuments } from '../yaml/decode.js';
-import { copyPosition, copyPositions, isNonStringKey, keyLineOf, lineOf } from '../yaml/positions.js';
+import { copyKeyLine, copyPosition, copyPositions, isNonStringKey, keyLineOf, lineOf } from '../yaml/positions.js';
 
 export interface Target {
   group?: string;
@@ -82,26 +83,65 @@ export interface Kustomization {
   secretGenerator: GeneratorArgs[];
   generatorOptions?: GeneratorOptions;
   sortOrder?: 'legacy' | 'fifo';
+  /** sortOptions.legacySortOptions: the kinds put first and last instead of kustomize's default lists. */
+  legacyOrder?: { first: string[]; last: string[] };
+  /** Replacement entries as written (validated when they run, with the file they came from). */
+  replacements: JsonValue[];
+  /** `generators:` and `transformers:` entries: files (or inline documents) of builtin plugin configurations. */
+  generators: string[];
+  transformers: string[];
+  /** buildMetadata (only the app's own kustomization's counts, as in kustomize). */
+  managedByLabel?: boolean;
+  originAnnotations?: boolean;
+  vars: VarDef[];
+  configurations: string[];
 }
 
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'namespace', 'namePrefix', 'nameSuffix',
   'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'patches', 'patchesStrategicMerge',
-  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata',
+  'patchesJson6902', 'configMapGenerator', 'secretGenerator', 'generatorOptions', 'sortOptions', 'buildMetadata', 'imageTags', 'replacements',
+  'generators', 'transformers', 'vars', 'configurations',
 ]);
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   helmCharts: 'helmCharts needs the external engine (engine: kustomize-binary)',
   helmChartInflationGenerator: 'helm needs the external engine (engine: kustomize-binary)',
   helmGlobals: 'helm needs the external engine (engine: kustomize-binary)',
-  generators: 'generator plugins need the external engine (engine: kustomize-binary)',
-  transformers: 'transformer plugins need the external engine (engine: kustomize-binary)',
   validators: 'validator plugins need the external engine (engine: kustomize-binary)',
-  vars: 'vars are not supported by the built-in engine; use the external engine',
-  replacements: 'replacements are not supported by the built-in engine yet; use the external engine',
   crds: 'crds are not supported by the built-in engine; use the external engine',
-  configurations: 'configurations (custom field specs) are not supported by the built-in engine; use the external engine',
   openapi: 'openapi is not supported by the built-in engine; use the external engine',
 };
+
+/**
+ * kustomize decodes its file through JSON into Go structs: a field name matches in any case (`nameprefix`), and of keys
+ * naming one field the last in bytewise order wins (sigs.k8s.io/yaml sorts the keys it writes as JSON).
+ */
+function foldFields(o: JsonObject, names: readonly string[], strict?: { f: Fields; what: string }): JsonObject {
+  const byFolded = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const out: JsonObject = {};
+  for (const key of Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const known = byFolded.get(key.toLowerCase());
+    // kustomize decodes with DisallowUnknownFields: "json: unknown field".
+    if (known === undefined && strict !== undefined) strict.f.fail(`unknown field "${key}" in ${strict.what}`, keyLineOf(o, key) ?? lineOf(o, key));
+    const name = known ?? key;
+    if (name !== key && Object.prototype.hasOwnProperty.call(out, name)) delete out[name];
+    setOwn(out, name, o[key] as JsonValue);
+    copyPosition(o, key, out, name);
+    copyKeyLine(o, key, out, name);
+  }
+  return out;
+}
+
+const TARGET_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'];
+const PATCH_FIELDS = ['path', 'patch', 'target', 'options'];
+const PATCH_OPTION_FIELDS = ['allowNameChange', 'allowKindChange'];
+const GENERATOR_FIELDS = ['name', 'namespace', 'behavior', 'files', 'literals', 'envs', 'env', 'type', 'options'];
+const GENERATOR_OPTION_FIELDS = ['labels', 'annotations', 'disableNameSuffixHash', 'immutable'];
+const IMAGE_FIELDS = ['name', 'newName', 'newTag', 'digest'];
+const REPLICA_FIELDS = ['name', 'count'];
+const LABEL_FIELDS = ['pairs', 'includeSelectors', 'includeTemplates', 'fields'];
+const FIELDSPEC_FIELDS = ['path', 'kind', 'group', 'version', 'create'];
+const SORT_FIELDS = ['order', 'legacySortOptions'];
 
 class Fields {
   constructor(
@@ -168,8 +208,9 @@ class Fields {
 }
 
 function target(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): Target | undefined {
-  const o = f.obj(v, what, line);
-  if (o === undefined) return undefined;
+  const raw = f.obj(v, what, line);
+  if (raw === undefined) return undefined;
+  const o = foldFields(raw, TARGET_FIELDS, { f, what });
   const t: Target = {};
   for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
     const s = f.field(o, key, `${what}.${key}`, line);
@@ -180,8 +221,9 @@ function target(f: Fields, v: JsonValue | undefined, what: string, line: number 
 }
 
 function generatorOptions(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): GeneratorOptions | undefined {
-  const o = f.obj(v, what, line);
-  if (o === undefined) return undefined;
+  const raw = f.obj(v, what, line);
+  if (raw === undefined) return undefined;
+  const o = foldFields(raw, GENERATOR_OPTION_FIELDS, { f, what });
   const at = (key: string): number | undefined => lineOf(o, key) ?? line;
   const out: GeneratorOptions = {};
   if (o.labels !== undefined) out.labels = f.strMap(o.labels, `${what}.labels`, at('labels'));
@@ -194,12 +236,12 @@ function generatorOptions(f: Fields, v: JsonValue | undefined, what: string, lin
 }
 
 /** Each mapping of a list, with its line; the returned list keeps the items' lines (positionOf). */
-function mappings(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): { o: JsonObject; w: string; line: number | undefined }[] {
+function mappings(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined, names: readonly string[]): { o: JsonObject; w: string; line: number | undefined }[] {
   const list = f.list(v, what, line);
   return list.map((x, i) => {
     const w = `${what}[${i}]`;
     const itemLine = lineOf(list, i) ?? line;
-    return { o: f.obj(x, w, itemLine) ?? f.fail(`${w} must be a mapping`, itemLine), w, line: itemLine };
+    return { o: foldFields(f.obj(x, w, itemLine) ?? f.fail(`${w} must be a mapping`, itemLine), names, { f, what: w }), w, line: itemLine };
   });
 }
 
@@ -209,7 +251,7 @@ function keepLines<T extends object>(from: JsonValue | undefined, out: T[]): T[]
 }
 
 function generators(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): GeneratorArgs[] {
-  const out = mappings(f, v, what, line).map(({ o, w, line: itemLine }) => {
+  const out = mappings(f, v, what, line, GENERATOR_FIELDS).map(({ o, w, line: itemLine }) => {
     const at = (key: string): number | undefined => lineOf(o, key) ?? itemLine;
     const behavior = f.field(o, 'behavior', `${w}.behavior`, itemLine);
     if (behavior !== undefined && behavior !== 'create' && behavior !== 'merge' && behavior !== 'replace' && behavior !== '') {
@@ -237,7 +279,7 @@ function generators(f: Fields, v: JsonValue | undefined, what: string, line: num
 }
 
 function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: number | undefined): PatchEntry[] {
-  const out = mappings(f, v, what, line).map(({ o, w, line: itemLine }) => {
+  const out = mappings(f, v, what, line, PATCH_FIELDS).map(({ o, w, line: itemLine }) => {
     const at = (key: string): number | undefined => lineOf(o, key) ?? itemLine;
     const p: PatchEntry = {};
     const path = f.field(o, 'path', `${w}.path`, itemLine);
@@ -246,7 +288,8 @@ function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: n
     if (patch !== undefined) p.patch = patch;
     const t = target(f, o.target, `${w}.target`, at('target'));
     if (t !== undefined) p.target = t;
-    const opts = f.obj(o.options, `${w}.options`, at('options'));
+    const rawOpts = f.obj(o.options, `${w}.options`, at('options'));
+    const opts = rawOpts === undefined ? undefined : foldFields(rawOpts, PATCH_OPTION_FIELDS, { f, what: `${w}.options` });
     if (opts !== undefined) {
       p.options = {};
       const an = f.bool(opts.allowNameChange, `${w}.options.allowNameChange`, lineOf(opts, 'allowNameChange') ?? at('options'));
@@ -267,12 +310,17 @@ function patchEntries(f: Fields, v: JsonValue | undefined, what: string, line: n
  */
 export function parseKustomization(text: string, file: string, maxAliasNodes: number): Kustomization {
   // kustomize reads its own file with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 scalars: y, on, yes are booleans).
-  const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true });
+  const docs = decodeDocuments(text, file, maxAliasNodes, { yaml11: true, lastKeyWins: true });
   if (docs.length > 1) throw new RenderError('InvalidArgument', 'a kustomization file must hold one YAML document', { file, line: docs[1]?.line });
   const doc = docs[0];
-  const v = doc?.value ?? {};
-  const f = new Fields(file, doc?.line ?? 1);
-  if (!isObject(v)) return f.fail('a kustomization must be a mapping');
+  return kustomizationFromValue(doc?.value ?? {}, file, doc?.line ?? 1);
+}
+
+/** A decoded kustomization (or the equivalent of a builtin plugin's configuration) into its typed value. */
+export function kustomizationFromValue(raw: JsonValue, file: string, line: number): Kustomization {
+  const f = new Fields(file, line);
+  if (!isObject(raw)) return f.fail('a kustomization must be a mapping');
+  const v = foldFields(raw, [...KNOWN_FIELDS, ...Object.keys(UNSUPPORTED_FIELDS)]);
   for (const key of Object.keys(v)) {
     const why = Object.prototype.hasOwnProperty.call(UNSUPPORTED_FIELDS, key) ? UNSUPPORTED_FIELDS[key] : undefined;
     const keyLine = keyLineOf(v, key) ?? f.line;
@@ -282,6 +330,11 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   const at = (key: string): number | undefined => lineOf(v, key);
   const kind = f.field(v, 'kind', 'kind');
   if (kind !== undefined && kind !== '' && kind !== 'Kustomization' && kind !== 'Component') f.fail(`kind must be Kustomization or Component (got "${kind}")`, at('kind'));
+  const apiVersion = f.field(v, 'apiVersion', 'apiVersion');
+  const wantVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== wantVersion) {
+    f.fail(`apiVersion for ${kind === 'Component' ? 'Component' : 'Kustomization'} should be ${wantVersion} (got "${apiVersion}")`, at('apiVersion'));
+  }
   const resources = f.strList(v.resources, 'resources', at('resources'));
   const bases = f.strList(v.bases, 'bases', at('bases'));
   const allResources = [...resources, ...bases];
@@ -293,14 +346,14 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     resources: allResources,
     components: f.strList(v.components, 'components', at('components')),
     commonLabels: f.strMap(v.commonLabels, 'commonLabels', at('commonLabels')),
-    labels: mappings(f, v.labels, 'labels', at('labels')).map(({ o, w, line }) => {
+    labels: mappings(f, v.labels, 'labels', at('labels'), LABEL_FIELDS).map(({ o, w, line }) => {
       const entry: LabelEntry = {
         pairs: f.strMap(o.pairs, `${w}.pairs`, lineOf(o, 'pairs') ?? line),
         includeSelectors: f.bool(o.includeSelectors, `${w}.includeSelectors`, lineOf(o, 'includeSelectors') ?? line) ?? false,
         includeTemplates: f.bool(o.includeTemplates, `${w}.includeTemplates`, lineOf(o, 'includeTemplates') ?? line) ?? false,
       };
       if (o.fields !== undefined) {
-        entry.fields = mappings(f, o.fields, `${w}.fields`, lineOf(o, 'fields') ?? line).map(({ o: fo, w: fw, line: fl }) => {
+        entry.fields = mappings(f, o.fields, `${w}.fields`, lineOf(o, 'fields') ?? line, FIELDSPEC_FIELDS).map(({ o: fo, w: fw, line: fl }) => {
           const spec: FieldSpecInput = { path: f.field(fo, 'path', `${fw}.path`, fl) ?? f.fail(`${fw}.path is required`, fl) };
           const kk = f.field(fo, 'kind', `${fw}.kind`, fl);
           if (kk !== undefined) spec.kind = kk;
@@ -316,7 +369,8 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
       return entry;
     }),
     commonAnnotations: f.strMap(v.commonAnnotations, 'commonAnnotations', at('commonAnnotations')),
-    images: mappings(f, v.images, 'images', at('images')).map(({ o, w, line }) => {
+    // imageTags is the deprecated name of images; kustomize applies both, images first.
+    images: [...mappings(f, v.images, 'images', at('images'), IMAGE_FIELDS), ...mappings(f, v.imageTags, 'imageTags', at('imageTags'), IMAGE_FIELDS)].map(({ o, w, line }) => {
       const img: ImageEntry = { name: f.field(o, 'name', `${w}.name`, line) ?? f.fail(`${w}.name is required`, line) };
       const nn = f.field(o, 'newName', `${w}.newName`, line);
       if (nn !== undefined) img.newName = nn;
@@ -328,7 +382,7 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     }),
     replicas: keepLines(
       v.replicas,
-      mappings(f, v.replicas, 'replicas', at('replicas')).map(({ o, w, line }) => {
+      mappings(f, v.replicas, 'replicas', at('replicas'), REPLICA_FIELDS).map(({ o, w, line }) => {
         const count = o.count;
         if (typeof count !== 'number' || !Number.isInteger(count)) return f.fail(`${w}.count must be an integer`, lineOf(o, 'count') ?? line);
         return { name: f.field(o, 'name', `${w}.name`, line) ?? f.fail(`${w}.name is required`, line), count };
@@ -339,6 +393,22 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
     patchesJson6902: patchEntries(f, v.patchesJson6902, 'patchesJson6902', at('patchesJson6902')),
     configMapGenerator: generators(f, v.configMapGenerator, 'configMapGenerator', at('configMapGenerator')),
     secretGenerator: generators(f, v.secretGenerator, 'secretGenerator', at('secretGenerator')),
+    replacements: f.list(v.replacements, 'replacements', at('replacements')),
+    generators: f.strList(v.generators, 'generators', at('generators')),
+    transformers: f.strList(v.transformers, 'transformers', at('transformers')),
+    configurations: f.strList(v.configurations, 'configurations', at('configurations')),
+    vars: mappings(f, v.vars, 'vars', at('vars'), ['name', 'objref', 'fieldref']).map(({ o, w, line: vl }) => {
+      const name = f.field(o, 'name', `${w}.name`, vl) ?? f.fail(`${w}.name is required`, vl);
+      const ref = foldFields(f.obj(o.objref, `${w}.objref`, lineOf(o, 'objref') ?? vl) ?? f.fail(`${w}.objref is required`, vl), ['apiVersion', 'group', 'version', 'kind', 'name', 'namespace'], { f, what: `${w}.objref` });
+      const objref: VarDef['objref'] = {};
+      for (const key of ['apiVersion', 'group', 'version', 'kind', 'name', 'namespace'] as const) {
+        const x = f.field(ref, key, `${w}.objref.${key}`, vl);
+        if (x !== undefined && x !== '') objref[key] = x;
+      }
+      const fr = o.fieldref === undefined || o.fieldref === null ? undefined : foldFields(f.obj(o.fieldref, `${w}.fieldref`, vl) ?? {}, ['fieldPath'], { f, what: `${w}.fieldref` });
+      const fieldPath = (fr === undefined ? undefined : f.field(fr, 'fieldPath', `${w}.fieldref.fieldPath`, vl)) || 'metadata.name';
+      return { name, objref, fieldPath, file, line: vl };
+    }),
   };
   copyPositions(v, k);
   const ns = f.field(v, 'namespace', 'namespace');
@@ -349,15 +419,28 @@ export function parseKustomization(text: string, file: string, maxAliasNodes: nu
   if (nsfx !== undefined && nsfx !== '') k.nameSuffix = nsfx;
   const go = generatorOptions(f, v.generatorOptions, 'generatorOptions', at('generatorOptions'));
   if (go !== undefined) k.generatorOptions = go;
-  if (f.strList(v.buildMetadata, 'buildMetadata', at('buildMetadata')).length > 0) {
-    throw new RenderError('Unimplemented', 'buildMetadata is not supported by the built-in engine; use the external engine', { file, line: keyLineOf(v, 'buildMetadata') ?? f.line });
-  }
-  const so = f.obj(v.sortOptions, 'sortOptions', at('sortOptions'));
+  const meta = f.strList(v.buildMetadata, 'buildMetadata', at('buildMetadata'));
+  meta.forEach((m, i) => {
+    const line = lineOf(meta, i) ?? at('buildMetadata');
+    if (m === 'transformerAnnotations') throw new RenderError('Unimplemented', 'buildMetadata transformerAnnotations is not supported by the built-in engine; use the external engine', { file, line });
+    if (m !== 'managedByLabel' && m !== 'originAnnotations') f.fail(`buildMetadata option "${m}" is unknown (managedByLabel, originAnnotations, transformerAnnotations)`, line);
+  });
+  if (meta.includes('managedByLabel')) k.managedByLabel = true;
+  if (meta.includes('originAnnotations')) k.originAnnotations = true;
+  const rawSo = f.obj(v.sortOptions, 'sortOptions', at('sortOptions'));
+  const so = rawSo === undefined ? undefined : foldFields(rawSo, SORT_FIELDS, { f, what: 'sortOptions' });
   if (so !== undefined) {
     const order = f.field(so, 'order', 'sortOptions.order', at('sortOptions'));
     if (order !== 'legacy' && order !== 'fifo') return f.fail('sortOptions.order must be legacy or fifo', lineOf(so, 'order') ?? at('sortOptions'));
-    if (so.legacySortOptions !== undefined) {
-      throw new RenderError('Unimplemented', 'sortOptions.legacySortOptions is not supported by the built-in engine', { file, line: keyLineOf(so, 'legacySortOptions') ?? f.line });
+    if (so.legacySortOptions !== undefined && so.legacySortOptions !== null) {
+      const lineLso = keyLineOf(so, 'legacySortOptions') ?? f.line;
+      if (order !== 'legacy') f.fail(`the field 'sortOptions.legacySortOptions' is set but the selected sort order is '${order}', not 'legacy'`, lineLso);
+      const raw = f.obj(so.legacySortOptions, 'sortOptions.legacySortOptions', lineLso) ?? {};
+      const lso = foldFields(raw, ['orderFirst', 'orderLast'], { f, what: 'sortOptions.legacySortOptions' });
+      k.legacyOrder = {
+        first: f.strList(lso.orderFirst, 'sortOptions.legacySortOptions.orderFirst', lineOf(lso, 'orderFirst') ?? lineLso),
+        last: f.strList(lso.orderLast, 'sortOptions.legacySortOptions.orderLast', lineOf(lso, 'orderLast') ?? lineLso),
+      };
     }
     k.sortOrder = order;
   }

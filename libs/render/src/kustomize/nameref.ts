@@ -7,7 +7,7 @@ import type { Resource } from '../resource.js';
 import { nsOf } from '../resource.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import { applySpecs } from './fieldspec.js';
-import { CLUSTER_SCOPED_KINDS, NAME_REFERENCES } from './tables.js';
+import { NAME_REFERENCES, isClusterScoped } from './tables.js';
 import type { NameReference } from './tables.js';
 
 function isTarget(r: Resource, ref: NameReference): boolean {
@@ -23,11 +23,11 @@ const effective = (ns: string): string => (ns === '' ? 'default' : ns);
 function pick(referrer: Resource, candidates: Resource[], oldName: string, namespace: string | undefined): Resource | undefined {
   let found = candidates.filter((c) => c.names.includes(oldName));
   if (found.length === 0) return undefined;
-  const targetNamespaced = !CLUSTER_SCOPED_KINDS.has(found[0]?.obj.kind ?? '');
+  const targetNamespaced = found[0] !== undefined && !isClusterScoped(found[0].obj);
   if (targetNamespaced) {
     if (namespace !== undefined) {
       found = found.filter((c) => c.namespaces.some((n) => effective(n) === effective(namespace)));
-    } else if (!CLUSTER_SCOPED_KINDS.has(referrer.obj.kind)) {
+    } else if (!isClusterScoped(referrer.obj)) {
       const ns = nsOf(referrer.obj);
       found = found.filter((c) => nsOf(c.obj) === ns || c.namespaces.includes(ns));
     }
@@ -71,11 +71,12 @@ function fixObjectRef(referrer: Resource, targets: Resource[], o: JsonObject): v
   if (t === undefined) return;
   o.name = t.obj.metadata.name;
   const targetNs = nsOf(t.obj);
-  if (targetNs !== '' && !CLUSTER_SCOPED_KINDS.has(t.obj.kind)) o.namespace = targetNs;
+  if (targetNs !== '' && !isClusterScoped(t.obj)) o.namespace = targetNs;
 }
 
-export function fixNameReferences(resources: Resource[]): void {
-  for (const ref of NAME_REFERENCES) {
+/** `custom`: name references from `configurations`, after the builtin ones. */
+export function fixNameReferences(resources: Resource[], custom: readonly NameReference[] = []): void {
+  for (const ref of [...NAME_REFERENCES, ...custom]) {
     const targets = resources.filter((r) => isTarget(r, ref));
     if (targets.length === 0) continue;
     if (!targets.some((t) => t.names.length > 1 || t.namespaces.length > 1)) continue;

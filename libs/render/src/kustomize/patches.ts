@@ -3,7 +3,8 @@ import { RenderError, atLine } from '../errors.js';
 import { lineOf } from '../yaml/positions.js';
 import { isObject } from '../objects.js';
 import type { Resource } from '../resource.js';
-import { describe, setName } from '../resource.js';
+import { describe, hadId, recordId, setName } from '../resource.js';
+import { gvkOf } from '../order.js';
 import { joinInside } from '../tree/paths.js';
 import type { JsonObject, JsonValue, KubeObject } from '../types.js';
 import { decodeDocuments } from '../yaml/decode.js';
@@ -33,7 +34,13 @@ function decodePatch(text: string, path: string, ctx: BuildContext, inlineLine: 
 
 function loadPatch(ctx: BuildContext, entry: PatchEntry, dir: string, kfile: string, entryLine: number | undefined, yaml11 = false): LoadedPatch {
   const inline = entry.path === undefined;
-  const path = inline ? kfile : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => joinInside(dir, entry.path ?? '', kfile));
+  const path = inline
+    ? kfile
+    : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => {
+        const p = joinInside(dir, entry.path ?? '', kfile);
+        ctx.reader.checkFileWithin(dir, p, kfile);
+        return p;
+      });
   const text = inline ? (entry.patch ?? '') : atLine(kfile, lineOf(entry, 'path') ?? entryLine, () => ctx.reader.readText(path, kfile));
   const inlineLine = inline ? (lineOf(entry, 'patch') ?? entryLine) : undefined;
   const docs = decodePatch(text, path, ctx, inlineLine, false);
@@ -74,13 +81,20 @@ function replaceAt(resources: Resource[], r: Resource, next: KubeObject | null):
   else r.obj = next;
 }
 
-function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, line: number | undefined, keepName: boolean): void {
+/**
+ * kustomize's Resource.ApplySmPatch: the patch never moves the object to another namespace, and renames it (or changes
+ * its kind) only with allowNameChange (allowKindChange); a patch found by an old name still patches the current object.
+ */
+function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: string, line: number | undefined, options: PatchEntry['options']): void {
   const ctx = mergeContextFor(r.obj.apiVersion, r.obj.kind);
   const p: JsonObject = { ...patch };
-  if (keepName && isObject(p.metadata)) {
+  if (isObject(p.metadata)) {
     p.metadata = { ...p.metadata };
-    delete p.metadata.name;
+    if (options?.allowNameChange !== true) delete p.metadata.name;
+    delete p.metadata.namespace;
   }
+  delete p.apiVersion; // kustomize gives the patch its target's apiVersion
+  if (options?.allowKindChange !== true) delete p.kind;
   const merged = strategicMerge(r.obj, p, ctx);
   if (merged === null) {
     replaceAt(resources, r, null);
@@ -98,27 +112,31 @@ function applySmp(resources: Resource[], r: Resource, patch: JsonObject, file: s
     r.obj.metadata.name = oldName;
     setName(r, newName);
   }
+  recordId(r);
 }
 
-function targetFromPatch(doc: JsonObject, file: string, line: number | undefined): Target {
+/**
+ * The objects a strategic merge patch without a target names: kustomize's GetById on the patch's id, matched against
+ * every id (kind, name and namespace together) each object has had, so an original or intermediate name still finds it.
+ */
+function findByAnyId(resources: Resource[], doc: JsonObject, file: string, line: number | undefined): Resource[] {
   const md = doc.metadata;
   const name = isObject(md) && typeof md.name === 'string' ? md.name : undefined;
   if (typeof doc.kind !== 'string' || name === undefined) {
     throw new RenderError('InvalidArgument', 'a strategic merge patch without a target needs kind and metadata.name', { file, line });
   }
-  const t: Target = { kind: escapeRegex(doc.kind), name: escapeRegex(name) };
-  if (typeof doc.apiVersion === 'string') {
-    const i = doc.apiVersion.lastIndexOf('/');
-    t.version = escapeRegex(i < 0 ? doc.apiVersion : doc.apiVersion.slice(i + 1));
-    if (i >= 0) t.group = escapeRegex(doc.apiVersion.slice(0, i));
-  }
-  // A patch without a namespace targets the default namespace only (kustomize compares effective namespaces).
-  t.namespace = isObject(md) && typeof md.namespace === 'string' && md.namespace !== '' ? escapeRegex(md.namespace) : 'default';
-  return t;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const kind = doc.kind;
+  const ns = isObject(md) && typeof md.namespace === 'string' ? md.namespace : '';
+  const apiVersion = typeof doc.apiVersion === 'string' ? doc.apiVersion : undefined;
+  const slash = apiVersion?.lastIndexOf('/') ?? -1;
+  const group = apiVersion === undefined ? undefined : slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion === undefined ? undefined : apiVersion.slice(slash + 1);
+  return resources.filter((r) => {
+    const g = gvkOf(r.obj);
+    if (group !== undefined && g.group !== group) return false;
+    if (version !== undefined && g.version !== version) return false;
+    return hadId(r, kind, name, ns);
+  });
 }
 
 function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry, dir: string, kfile: string, entryLine: number | undefined, legacyJson: boolean): void {
@@ -147,18 +165,20 @@ function applyEntry(ctx: BuildContext, resources: Resource[], entry: PatchEntry,
         r.obj.metadata.name = oldName;
         setName(r, newName);
       }
+      recordId(r);
     }
     return;
   }
   for (const doc of patch.docs) {
     if (!isObject(doc.value)) throw new RenderError('InvalidArgument', 'a strategic merge patch must be a mapping', { file: patch.file, line: doc.line });
     const explicit = entry.target !== undefined;
-    const target = entry.target ?? targetFromPatch(doc.value, patch.file, doc.line);
-    const targets = select(target);
+    const targets = entry.target !== undefined ? select(entry.target) : findByAnyId(resources, doc.value, patch.file, doc.line);
     if (!explicit && targets.length === 0) {
-      throw new RenderError('NotFound', `no resource matches strategic merge patch ${String(doc.value.kind)} ${target.name ?? ''}`.trimEnd(), { file: patch.file, line: doc.line });
+      const md = doc.value.metadata;
+      const name = isObject(md) && typeof md.name === 'string' ? md.name : '';
+      throw new RenderError('NotFound', `no resource matches strategic merge patch ${String(doc.value.kind)} ${name}`.trimEnd(), { file: patch.file, line: doc.line });
     }
-    for (const r of targets) applySmp(resources, r, doc.value, patch.file, doc.line, explicit && entry.options?.allowNameChange !== true);
+    for (const r of targets) applySmp(resources, r, doc.value, patch.file, doc.line, entry.options);
   }
 }
 

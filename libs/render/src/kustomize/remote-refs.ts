@@ -79,10 +79,12 @@ export function refuseRemoteReferences(reader: TreeReader, app: string, maxAlias
     const kfile = findKustomization(reader, dir, from);
     if (kfile === undefined) return;
     // The external binary is the one to judge everything else in the file; only references matter here.
-    const doc = decodeDocuments(reader.readText(kfile, from), kfile, maxAliasNodes, { yaml11: true })[0]?.value;
+    const doc = decodeDocuments(reader.readText(kfile, from), kfile, maxAliasNodes, { yaml11: true, lastKeyWins: true })[0]?.value;
     if (!isObject(doc)) return;
+    // kustomize matches field names in any case (`Resources:`): every spelling is checked, not only the one it keeps.
+    const fieldRefs = (name: string): [string, number | undefined][] => Object.keys(doc).filter((k) => k.toLowerCase() === name).flatMap((k) => refs(doc[k]));
     for (const [field, what, local] of referenceLists) {
-      for (const [ref, line] of refs(doc[field])) {
+      for (const [ref, line] of fieldRefs(field)) {
         if (isRemoteSource(ref)) {
           if (!isAllowedRemote(ref, allow)) refuse(what, ref, kfile, line);
           continue;

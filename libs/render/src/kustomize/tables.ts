@@ -187,14 +187,43 @@ export const NAME_REFERENCES: NameReference[] = [
     referrers: WORKLOAD_TEMPLATE_PREFIXES.map(([kind, prefix]) => spec(`${prefix}priorityClassName`, kind)),
   },
   { kind: 'IngressClass', version: 'v1', group: 'networking.k8s.io', referrers: [spec('spec/ingressClassName', 'Ingress')] },
+  {
+    kind: 'ValidatingAdmissionPolicy',
+    group: 'admissionregistration.k8s.io',
+    referrers: [spec('spec/policyName', 'ValidatingAdmissionPolicyBinding', { group: 'admissionregistration.k8s.io' })],
+  },
 ];
 
-/** Built-in kinds that are cluster-scoped: the namespace transformer leaves them alone. */
-export const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
-  'StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'PriorityClass', 'RuntimeClass', 'IngressClass',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
-  'APIService', 'CertificateSigningRequest', 'TokenReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview',
-  'SubjectAccessReview', 'PodSecurityPolicy', 'FlowSchema', 'PriorityLevelConfiguration', 'IPAddress', 'ServiceCIDR',
-  'DeviceClass', 'ResourceSlice',
-]);
+/**
+ * apiVersion+kind pairs kustomize v5.5 treats as cluster-scoped: those of the Kubernetes schema it embeds (about 1.21),
+ * measured with `kubectl kustomize`. Anything else, ValidatingAdmissionPolicy and flowcontrol v1 included, gets a
+ * namespace from the namespace transformer, as in kustomize.
+ */
+const CLUSTER_SCOPED: Record<string, string[]> = {
+  v1: ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  'admissionregistration.k8s.io/v1beta1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
+  'apiextensions.k8s.io/v1beta1': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io/v1': ['APIService'],
+  'apiregistration.k8s.io/v1beta1': ['APIService'],
+  'certificates.k8s.io/v1': ['CertificateSigningRequest'],
+  'certificates.k8s.io/v1beta1': ['CertificateSigningRequest'],
+  'flowcontrol.apiserver.k8s.io/v1beta1': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'networking.k8s.io/v1': ['IngressClass'],
+  'networking.k8s.io/v1beta1': ['IngressClass'],
+  'node.k8s.io/v1': ['RuntimeClass'],
+  'node.k8s.io/v1beta1': ['RuntimeClass'],
+  'policy/v1beta1': ['PodSecurityPolicy'],
+  'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding'],
+  'rbac.authorization.k8s.io/v1beta1': ['ClusterRole', 'ClusterRoleBinding'],
+  'scheduling.k8s.io/v1': ['PriorityClass'],
+  'scheduling.k8s.io/v1beta1': ['PriorityClass'],
+  'storage.k8s.io/v1': ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
+  'storage.k8s.io/v1beta1': ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
+};
+const CLUSTER_SCOPED_IDS = new Set(Object.entries(CLUSTER_SCOPED).flatMap(([v, kinds]) => kinds.map((k) => `${v} ${k}`)));
+
+export function isClusterScoped(obj: { apiVersion: string; kind: string }): boolean {
+  return CLUSTER_SCOPED_IDS.has(`${obj.apiVersion} ${obj.kind}`);
+}

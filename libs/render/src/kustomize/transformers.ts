@@ -12,9 +12,10 @@ import type { FieldSpec } from './fieldspec.js';
 import { propagate } from '../links.js';
 import type { Location } from '../links.js';
 import type { Kustomization } from './kustomization.js';
-import { CLUSTER_SCOPED_KINDS, COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, REPLICA_SPECS, TEMPLATE_LABEL_SPECS } from './tables.js';
+import { isClusterScoped, COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, REPLICA_SPECS, TEMPLATE_LABEL_SPECS } from './tables.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches } from './patches.js';
 import { applyImages } from './images.js';
+import { applyReplacements, loadReplacements } from './replacements.js';
 
 export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string, resources: Resource[]): void {
   applyStrategicMergePatches(ctx, k, dir, resources);
@@ -26,18 +27,19 @@ export function runTransformers(ctx: BuildContext, k: Kustomization, dir: string
   if (k.namePrefix !== undefined || k.nameSuffix !== undefined) applyPrefixSuffix(resources, k.namePrefix ?? '', k.nameSuffix ?? '');
   for (const entry of k.labels) {
     let specs: FieldSpec[] = (entry.fields ?? []).map((f) => spec(f.path, f.kind, { ...optional(f) }));
-    if (entry.includeSelectors) specs = [...specs, ...COMMON_LABEL_SPECS];
+    if (entry.includeSelectors) specs = [...specs, ...COMMON_LABEL_SPECS, ...ctx.config.commonLabels];
     else {
       specs = [...specs, spec('metadata/labels', undefined, { create: true })];
       if (entry.includeTemplates) specs = [...specs, ...TEMPLATE_LABEL_SPECS];
     }
     applyMapEntries(resources, entry.pairs, specs);
   }
-  if (Object.keys(k.commonLabels).length > 0) applyMapEntries(resources, k.commonLabels, COMMON_LABEL_SPECS);
-  if (Object.keys(k.commonAnnotations).length > 0) applyMapEntries(resources, k.commonAnnotations, COMMON_ANNOTATION_SPECS);
+  if (Object.keys(k.commonLabels).length > 0) applyMapEntries(resources, k.commonLabels, [...COMMON_LABEL_SPECS, ...ctx.config.commonLabels]);
+  if (Object.keys(k.commonAnnotations).length > 0) applyMapEntries(resources, k.commonAnnotations, [...COMMON_ANNOTATION_SPECS, ...ctx.config.commonAnnotations]);
   applyJson6902Patches(ctx, k, dir, resources);
-  k.replicas.forEach((r, i) => atLine(k.file, lineOf(k.replicas, i), () => applyReplicas(resources, r.name, r.count, k.file)));
-  if (k.images.length > 0) applyImages(resources, k.images);
+  k.replicas.forEach((r, i) => atLine(k.file, lineOf(k.replicas, i), () => applyReplicas(resources, r.name, r.count, k.file, ctx.config.replicas)));
+  if (k.images.length > 0) applyImages(resources, k.images, ctx.config.images);
+  if (k.replacements.length > 0) applyReplacements(resources, loadReplacements(ctx, k.replacements, dir, k.file), k.file);
 }
 
 function checkUniqueIds(resources: Resource[], what: string, file: string): void {
@@ -60,20 +62,38 @@ function optional(f: { group?: string; version?: string; create?: boolean }): { 
   return o;
 }
 
-function isClusterScoped(r: Resource): boolean {
-  return CLUSTER_SCOPED_KINDS.has(r.obj.kind);
-}
-
-function applyNamespace(resources: Resource[], namespace: string): void {
+export function applyNamespace(resources: Resource[], namespace: string): void {
   for (const r of resources) {
     // kustomize's namespace field specs include metadata/name of Namespace objects.
     if (r.obj.kind === 'Namespace' && r.obj.apiVersion === 'v1') setName(r, namespace);
     // References carrying a namespace (RBAC subjects, webhook services) follow their target in nameref.ts; these two
     // service references are namespace field specs of their own.
-    if (r.obj.kind === 'APIService') setExisting(r.obj, ['spec', 'service', 'namespace'], namespace);
+    if (r.obj.kind === 'APIService' && r.obj.apiVersion.startsWith('apiregistration.k8s.io/')) setCreating(r.obj, ['spec', 'service', 'namespace'], namespace);
     if (r.obj.kind === 'CustomResourceDefinition') setExisting(r.obj, ['spec', 'conversion', 'webhook', 'clientConfig', 'service', 'namespace'], namespace);
-    if (!isClusterScoped(r)) setNamespace(r, namespace);
+    if (!isClusterScoped(r.obj)) setNamespace(r, namespace);
+    if (r.obj.kind === 'RoleBinding' || r.obj.kind === 'ClusterRoleBinding') setDefaultSubjectsNamespace(r.obj, namespace);
   }
+}
+
+/** kustomize's namespace transformer (setRoleBindingSubjects: defaultOnly) moves every subject named "default". */
+function setDefaultSubjectsNamespace(o: JsonObject, namespace: string): void {
+  if (!Array.isArray(o.subjects)) return;
+  for (const s of o.subjects) if (isObject(s) && s.name === 'default') setOwn(s, 'namespace', namespace);
+}
+
+/** Sets the field, creating the maps on the way (a field spec with create: true). */
+function setCreating(o: JsonObject, path: string[], value: string): void {
+  let cur: JsonObject = o;
+  for (const p of path.slice(0, -1)) {
+    let next = cur[p];
+    if (next === undefined || next === null) {
+      next = {};
+      setOwn(cur, p, next);
+    }
+    if (!isObject(next)) return;
+    cur = next;
+  }
+  setOwn(cur, path[path.length - 1] as string, value);
 }
 
 function setExisting(o: JsonObject, path: string[], value: string): void {
@@ -90,7 +110,7 @@ function setExisting(o: JsonObject, path: string[], value: string): void {
 /** Kinds whose names kustomize never prefixes: they are API definitions, not instances. */
 const NO_RENAME = new Set(['CustomResourceDefinition', 'APIService', 'Namespace']);
 
-function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string): void {
+export function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string): void {
   for (const r of resources) {
     if (NO_RENAME.has(r.obj.kind)) continue;
     setName(r, `${prefix}${r.obj.metadata.name}${suffix}`);
@@ -99,7 +119,7 @@ function applyPrefixSuffix(resources: Resource[], prefix: string, suffix: string
   }
 }
 
-function applyMapEntries(resources: Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[]): void {
+export function applyMapEntries(resources: Resource[], pairs: Record<string, string>, specs: readonly FieldSpec[]): void {
   const keys = Object.keys(pairs).sort();
   for (const r of resources) {
     for (const k of keys) {
@@ -126,11 +146,11 @@ function applyMapEntries(resources: Resource[], pairs: Record<string, string>, s
   }
 }
 
-function applyReplicas(resources: Resource[], name: string, count: number, file: string): void {
+export function applyReplicas(resources: Resource[], name: string, count: number, file: string, custom: readonly FieldSpec[] = []): void {
   let found = false;
   for (const r of resources) {
     if (!r.names.includes(name)) continue;
-    applySpecs(r.obj, REPLICA_SPECS, (parent, key) => {
+    applySpecs(r.obj, [...REPLICA_SPECS, ...custom], (parent, key) => {
       parent[key] = count;
       found = true;
     });

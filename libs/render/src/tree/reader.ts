@@ -67,6 +67,17 @@ export class TreeReader {
     return done.join('/');
   }
 
+  /**
+   * kustomize's default load restriction: a file a kustomization reads (a resource, patch or generator source) must be
+   * in or below that kustomization's directory once symlinks are resolved; only bases and components may be elsewhere.
+   */
+  checkFileWithin(dir: string, path: string, from: string | undefined): void {
+    const realDir = this.resolve(dir, from);
+    const real = this.resolve(path, from);
+    if (realDir === '' || real === realDir || real.startsWith(`${realDir}/`)) return;
+    throw new RenderError('PermissionDenied', `security; file "${path}" is not in or below "${dir}" (kustomize reads a kustomization's files only from its own directory)`, { file: from });
+  }
+
   isFile(path: string, from?: string): boolean {
     return this.tree.files.has(this.resolve(path, from));
   }

@@ -27,6 +27,8 @@ export interface DecodeOptions {
   yaml11?: boolean;
   /** Bytes of scalar text that aliases may expand to per document (a 1 MB scalar aliased 2,000 times is 2 GB). */
   maxAliasBytes?: number;
+  /** A repeated mapping key keeps its last value (go-yaml v2 into a map, how kustomize reads its kustomization file). */
+  lastKeyWins?: boolean;
 }
 
 export const defaultMaxAliasBytes = 16 * 1024 * 1024;
@@ -37,6 +39,7 @@ class Walker {
   private readonly maxAliasBytes: number;
   private readonly active = new Set<YamlNode>();
   private readonly resolve: (s: string) => null | boolean | number | bigint | string;
+  private readonly lastKeyWins: boolean;
 
   constructor(
     private readonly doc: Document,
@@ -46,6 +49,7 @@ class Walker {
     options: DecodeOptions,
   ) {
     this.resolve = options.yaml11 === true ? resolvePlainV2 : resolvePlainV3;
+    this.lastKeyWins = options.lastKeyWins === true;
     this.maxAliasBytes = options.maxAliasBytes ?? defaultMaxAliasBytes;
   }
 
@@ -102,7 +106,7 @@ class Walker {
           continue;
         }
         const k = this.keyString(key, inAlias);
-        if (Object.prototype.hasOwnProperty.call(out, k)) {
+        if (Object.prototype.hasOwnProperty.call(out, k) && !this.lastKeyWins) {
           throw new RenderError('InvalidArgument', `mapping key "${k}" already defined`, { file: this.file, line: this.lineOf(key as YamlNode) });
         }
         if (isScalar(key) && key.type === 'PLAIN' && !key.tag && typeof this.resolve(k) !== 'string') recordNonStringKey(out, k);

@@ -62,6 +62,12 @@ export function recordKeyLine(container: object, key: string, line: number): voi
   m.set(key, line);
 }
 
+/** Carries the key line of `from[fromKey]` over to `to[toKey]`. */
+export function copyKeyLine(from: object, fromKey: string, to: object, toKey: string): void {
+  const line = keyLines.get(from)?.get(fromKey);
+  if (line !== undefined) recordKeyLine(to, toKey, line);
+}
+
 /** The line `key` of a decoded map was written on, if known. */
 export function keyLineOf(container: object, key: string): number | undefined {
   return keyLines.get(container)?.get(key);
