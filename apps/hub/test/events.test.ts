@@ -72,3 +72,19 @@ describe('GET /api/v1/events', () => {
     expect((await t.rest('GET', '/api/v1/events', { token: null })).status).toBe(401);
   });
 });
+
+describe('authorization on the matched route', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(['/%61pi/v1/clusters', '/api/v1/%63lusters', '/api//v1/clusters'])('refuses %s without a token, as the route it reaches', async (path) => {
+    const reply = await t.rest('GET', path, { token: null });
+    expect([401, 404]).toContain(reply.status);
+    expect(reply.text).not.toContain('"clusters"');
+  });
+});

@@ -39,8 +39,10 @@ function who(request: FastifyRequest): Principal {
 export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
+  // Authorization follows the route the router matched, never the raw URL: `/%61pi/v1/clusters` is the clusters route.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.url === '/api/v1/ca') return;
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith('/api/') || route === '/api/v1/ca') return;
     const header = request.headers.authorization;
     const match = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header);
     request.principal = await api.authenticate(match?.[1] ?? (header === undefined ? undefined : header));
