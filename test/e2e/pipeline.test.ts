@@ -10,7 +10,7 @@ interface Promotion {
   id: string;
   state: string;
   message: string;
-  stages: { stage: string; state: string; waves: { name: string; state: string; healthy: number; total: number }[] }[];
+  stages: { stage: string; state: string; waves: { name: string; state: string; healthy: number; total: number; digests: Record<string, number> }[] }[];
   targets: Target[];
   events: { type: string; reason: string }[];
 }
@@ -105,6 +105,8 @@ describe('a pipeline of three stages over nine clusters', () => {
     );
     expect(done.state, done.message).toBe('Succeeded');
     expect(done.stages.map((s) => [s.stage, s.state])).toEqual([['dev', 'Succeeded'], ['staging', 'Succeeded'], ['prod', 'Succeeded']]);
+    // Every cluster of dev's wave rendered the same content: one manifest digest, reported three times.
+    expect(Object.values(done.stages[0]!.waves[0]!.digests)).toEqual([3]);
     const waveOrder = done.events.filter((e) => e.type === 'WaveStarted').map((e) => e.reason.split(' ').slice(0, 2).join(' '));
     expect(waveOrder).toEqual(['wave all', 'wave all', 'wave eu', 'wave us', 'wave ap']);
 

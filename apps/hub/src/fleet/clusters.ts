@@ -5,7 +5,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { matchesLabels, parseLabelSelector } from '@flotilla/kube-schema';
 import { FlotillaError } from '../errors/index.js';
 import { clusterAppStatuses, clusterStates, clusters } from '../store/index.js';
-import type { Database, StoredResourceStatus, Transaction } from '../store/index.js';
+import type { Database, StoredDrift, StoredResourceStatus, Transaction } from '../store/index.js';
 import { reconcileDesiredState } from './desired-state.js';
 import type { HealthState, SyncState } from '../rollout/planner/index.js';
 
@@ -24,6 +24,10 @@ export interface AppStatusView {
   healthMessage: string;
   /** Since when it has been Synced and Healthy at this generation and commit, without a relapse; undefined when not. */
   healthySince?: Date | undefined;
+  /** SHA-256 of the manifests the agent rendered: equal digests mean equal content on every cluster of a wave. */
+  manifestDigest?: string;
+  /** Live objects that differ from what was applied, with the differing field paths. */
+  drifted?: StoredDrift[];
   resources: StoredResourceStatus[];
   observedAt: Date | undefined;
 }
@@ -68,6 +72,8 @@ export function toStatusView(row: typeof clusterAppStatuses.$inferSelect): AppSt
     syncError: row.syncError,
     syncRetryable: row.syncRetryable,
     healthySince: row.healthySince ?? undefined,
+    manifestDigest: row.manifestDigest,
+    drifted: row.drifted,
     health: row.health as HealthState,
     healthMessage: row.healthMessage,
     resources: row.resources,

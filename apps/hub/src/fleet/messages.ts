@@ -70,6 +70,8 @@ export function appStatusView(status: AppStatus): AppStatusView {
       message: r.message,
     })),
     observedAt: status.observedAt ? timestampDate(status.observedAt) : undefined,
+    manifestDigest: status.manifestDigest,
+    drifted: status.drifted.map((d) => ({ group: d.group, version: d.version, kind: d.kind, namespace: d.namespace, name: d.name, fieldPaths: [...d.fieldPaths], deleted: d.deleted })),
   };
 }
 

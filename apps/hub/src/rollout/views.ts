@@ -30,6 +30,8 @@ export interface WaveView {
   approval?: { by: string; reason: string; at: Date };
   healthy: number;
   total: number;
+  /** Manifest digests the wave's clusters report for this commit, with how many report each: one key means one content. */
+  digests: Record<string, number>;
 }
 
 export interface StageRunView {
@@ -96,6 +98,12 @@ export interface PromotionRow {
   run: unknown;
 }
 
+function digestsOf(reported: (AppStatusView | undefined)[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const st of reported) if (st?.manifestDigest) out[st.manifestDigest] = (out[st.manifestDigest] ?? 0) + 1;
+  return out;
+}
+
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 const approvalView = (a: { by: string; reason: string; at: number } | undefined) => (a ? { approval: { by: a.by, reason: a.reason, at: new Date(a.at) } } : {});
 
@@ -133,6 +141,7 @@ export function toPromotionView(row: PromotionRow, statuses: Map<string, AppStat
         ...approvalView(w.approval),
         healthy: w.targets.filter((t) => t.phase === 'Done').length,
         total: w.targets.length,
+        digests: digestsOf(w.targets.map((t) => statuses.get(t.clusterId)).filter((st) => st?.observedCommit === row.commit && st.manifestDigest)),
       };
     }),
   }));

@@ -49,6 +49,16 @@ export interface StoredResourceStatus {
   message: string;
 }
 
+export interface StoredDrift {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  fieldPaths: string[];
+  deleted: boolean;
+}
+
 /** The last status an agent reported per application; upserted in batches, never going back in generation. */
 export const clusterAppStatuses = pgTable(
   'cluster_app_statuses',
@@ -71,6 +81,8 @@ export const clusterAppStatuses = pgTable(
     worstMessage: text('worst_message').notNull().default(''),
     healthMessage: text('health_message').notNull().default(''),
     resources: jsonb('resources').$type<StoredResourceStatus[]>().notNull().default([]),
+    manifestDigest: text('manifest_digest').notNull().default(''),
+    drifted: jsonb('drifted').$type<StoredDrift[]>().notNull().default([]),
     observedAt: ts('observed_at'),
     receivedAt: ts('received_at').notNull(),
   },

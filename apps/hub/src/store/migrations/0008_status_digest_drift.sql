@@ -1,0 +1,2 @@
+ALTER TABLE "cluster_app_statuses" ADD COLUMN "manifest_digest" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "cluster_app_statuses" ADD COLUMN "drifted" jsonb DEFAULT '[]'::jsonb NOT NULL;
