@@ -22,6 +22,7 @@ describe.runIf(pgUp)('desired state under concurrent promotions (postgres)', () 
     const auth = createAuth({ db: fixture.store });
     const fleet = createFleet({ db: fixture.store, auth });
     const rollout = createRollout({ db: fixture.store, fleet });
+    rollout.startDriving();
     const apps = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
     for (const name of apps) await fleet.putApplication({ name, repoUrl: 'https://git.example/r.git', path: name });
     const id = await fleet.transaction((tx, changed) => fleet.registerCluster(tx, changed, { name: 'prod', labels: {}, agentVersion: '1' }));
@@ -30,6 +31,7 @@ describe.runIf(pgUp)('desired state under concurrent promotions (postgres)', () 
     expect(new Set(generations).size).toBe(apps.length);
     const snapshot = await fleet.desiredStateFor(id);
     expect(snapshot.generation).toBe(BigInt(1 + apps.length));
+    await rollout.stopDriving();
     expect(snapshot.apps.map((a) => a.commit)).toEqual(apps.map((_, i) => String(i).repeat(40)));
   });
 });

@@ -49,9 +49,10 @@ describe('agent stream bounds', () => {
     return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
   }
 
-  /** A desired-state change whose snapshot is about 20 KB (the path is long). */
+  /** A desired-state change whose snapshot is about 20 KB (the path is long): a new revision, promoted. */
   async function change(i: number): Promise<void> {
     await hub.fleet.putApplication({ name: 'shop', repoUrl: 'http://git.example/shop.git', path: `deploy/${'x'.repeat(20_000)}/${i}` });
+    if (i > 0) await hub.rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
   }
 
   async function slowConsumer(): Promise<{ stream: AgentStream; clusterId: string; snapshotBytes: number }> {

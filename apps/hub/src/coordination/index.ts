@@ -147,7 +147,11 @@ export function postgresReplicas(url: string, notifier: ClusterNotifier, hooks: 
   };
 
   const send = (message: Message) => {
-    sender ??= new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
+    if (!sender) {
+      sender = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
+      // An idle connection the server dropped is the pool's to replace; it must not take the process down.
+      sender.on('error', (err) => log.warn({ err: err.message }, 'NOTIFY connection lost'));
+    }
     sender.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]).catch((err: Error) => log.warn({ err: err.message }, 'cannot NOTIFY the other replicas'));
   };
 
