@@ -121,7 +121,7 @@ describe.skipIf(!hasPostgres)('an agent process without its hub', () => {
     const clusterList = async () => (await api<{ clusters: Cluster[] }>('GET', '/api/v1/clusters')).body.clusters;
     const allConnected = async (reported = false) => waitFor(async () => {
       const list = await clusterList().catch(() => []);
-      return list.length === 2 && list.every((c) => c.connected && (!reported || c.apps.length > 0)) ? list : undefined;
+      return list.length === 2 && list.every((c) => c.connected && (!reported || c.apps.some((a) => a.sync === 'Synced' && a.observedCommit === commit))) ? list : undefined;
     }, { timeoutMs: 60_000, intervalMs: 50, description: 'both agents connected' });
     await allConnected();
 

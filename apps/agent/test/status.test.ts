@@ -28,6 +28,7 @@ const status = (app: string, sync: AppStatusValue['sync'], at = 0): AppStatusVal
   observedCommit: 'c'.repeat(40),
   sync,
   syncError: '',
+  syncRetryable: false,
   health: { status: 'Healthy', message: 'ok' },
   resources: [],
   manifestDigest: '',

@@ -6,7 +6,7 @@ import type { RenderParams } from '@flotilla/render';
 import type { BackoffPolicy, Clock, Timer } from '../clock.js';
 import { backoffDelay, defaultBackoff } from '../clock.js';
 import type { Guard, KustomizeBinaryConfig } from '../config/index.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isTransientSyncError } from '../errors.js';
 import type { HealthResult } from '../health/index.js';
 import { affects, describe, driftPaths, guardRefusal, observeCached, prune, rebuildInventory, refKey, scopeOf, scopesFor, syncApp, WatchCache } from '../kube/index.js';
 import type { Baseline, CacheChange, KubeClient, LiveSource, ObjectRef, ResourceHealth } from '../kube/index.js';
@@ -246,6 +246,7 @@ export class Reconciler {
       observedCommit: target.commit,
       sync,
       syncError: runtime.syncError,
+      syncRetryable: sync === 'Failed' && isTransientSyncError(runtime.syncError),
       health,
       resources,
       manifestDigest: runtime.digest,

@@ -71,6 +71,7 @@ export function toStatusReport(values: readonly AppStatusValue[]): StatusReport 
       observedCommit: v.observedCommit,
       sync: sync[v.sync],
       syncError: v.syncError,
+      syncRetryable: v.syncRetryable,
       health: health[v.health.status],
       healthMessage: v.health.message,
       observedAt: timestampFromDate(v.observedAt),

@@ -11,6 +11,8 @@ export interface AppStatusValue {
   observedCommit: string;
   sync: SyncState;
   syncError: string;
+  /** A Failed sync the agent keeps retrying (unreachable, overloaded, conflicting): see isTransientSyncError. */
+  syncRetryable: boolean;
   health: HealthResult;
   resources: ResourceHealth[];
   /** SHA-256 of the rendered manifests of observedCommit; empty before a render. */
@@ -37,6 +39,7 @@ export function fingerprint(status: AppStatusValue): string {
     status.observedCommit,
     status.sync,
     status.syncError,
+    status.syncRetryable,
     status.health.status,
     status.health.message,
     status.resources.map((r) => [refText(r.ref), r.health.status, r.health.message]),
