@@ -69,8 +69,8 @@ await suite('ingest', async () => {
   const { params, rows } = benchJson<{ params: Record<string, number>; rows: Row[] }>(await run(['--import', 'tsx', 'bench/status-ingest.bench.ts'], join(root, 'apps/hub')));
   const figures: Figure[] = [];
   for (const r of rows) {
-    const goal = r.store === 'PostgreSQL' ? '20,000/s, >= 0.5x COPY' : '>= 0.4x PostgreSQL';
-    figures.push(figure(`status ingest, batched, ${r.store}`, r.batched, 'statuses/s', { name: 'COPY of the same rows', value: r.copy }, { goal }));
+    const goal = r.store === 'PostgreSQL' ? { goal: '20,000/s, >= 0.5x COPY' } : {};
+    figures.push(figure(`status ingest, batched, ${r.store}`, r.batched, 'statuses/s', { name: 'COPY of the same rows', value: r.copy }, goal));
     figures.push(figure(`status ingest, per-message writes, ${r.store}`, r.perMessage, 'statuses/s', { name: 'batched', value: r.batched }));
   }
   const lite = rows.find((r) => r.store.startsWith('PGlite'));
