@@ -1,5 +1,6 @@
-// Benchmark (not a test): render time of an overlay producing 1,000 objects, built-in engine vs `kubectl kustomize` on
-// the same tree written to a temp dir, reported as a ratio measured in the same run. Run: npm run bench -w @flotilla/render
+// Benchmark (not a test): render time of an overlay producing 1,000 and 4,000 objects, built-in engine vs `kubectl
+// kustomize` on the same tree written to a temp dir, reported as a ratio measured in the same run.
+// Run: npm run bench -w @flotilla/render [-- --objects 1000,4000]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +8,11 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readTreeFromDirectory, render } from '../src/index.js';
 
-const APPS = 250; // each app: Deployment, Service, ServiceAccount, generated ConfigMap = 1,000 objects
+const at = process.argv.indexOf('--objects');
+const SIZES = (at > 0 ? (process.argv[at + 1] ?? '') : '1000,4000').split(',').map(Number);
 
-function baseFiles(): Record<string, string> {
+// Each app: Deployment, Service, ServiceAccount and a generated ConfigMap, so objects = 4 x APPS.
+function baseFiles(APPS: number): Record<string, string> {
   const files: Record<string, string> = {};
   const resources: string[] = [];
   const generators: string[] = [];
@@ -102,32 +105,38 @@ function time(fn: () => void, runs: number): number {
   return samples[Math.floor(samples.length / 2)] as number;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
-try {
-  for (const [path, text] of Object.entries(baseFiles())) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  const tree = await readTreeFromDirectory(dir);
-  const objects = render(tree, 'overlay').objects.length;
-  const builtin = time(() => render(tree, 'overlay'), 10);
-  let kubectl: number | undefined;
-  let kubectlOut = '';
+const results: { objects: number; builtinMs: number; kubectlMs: number | null; identical: boolean | null }[] = [];
+for (const size of SIZES) {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
   try {
-    kubectl = time(() => {
-      kubectlOut = execFileSync('kubectl', ['kustomize', join(dir, 'overlay')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
-    }, 3);
-  } catch (_e) {
-    kubectl = undefined;
+    for (const [path, text] of Object.entries(baseFiles(size / 4))) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const tree = await readTreeFromDirectory(dir);
+    const objects = render(tree, 'overlay').objects.length;
+    const builtin = time(() => render(tree, 'overlay'), size > 1000 ? 3 : 10);
+    let kubectl: number | undefined;
+    let kubectlOut = '';
+    try {
+      kubectl = time(() => {
+        kubectlOut = execFileSync('kubectl', ['kustomize', join(dir, 'overlay')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+      }, size > 1000 ? 2 : 3);
+    } catch (_e) {
+      kubectl = undefined;
+    }
+    console.log(`overlay producing ${objects} objects (median of runs)`);
+    console.log(`  built-in engine (in process):  ${builtin.toFixed(1)} ms`);
+    if (kubectl === undefined) console.log('  kubectl kustomize: not on PATH, no baseline');
+    else {
+      console.log(`  kubectl kustomize (process):   ${kubectl.toFixed(1)} ms`);
+      console.log(`  ratio built-in / kubectl:      ${(builtin / kubectl).toFixed(3)}`);
+      console.log(`  identical output:              ${render(tree, 'overlay').yaml === kubectlOut ? 'yes' : 'NO'}`);
+    }
+    results.push({ objects, builtinMs: builtin, kubectlMs: kubectl ?? null, identical: kubectl === undefined ? null : render(tree, 'overlay').yaml === kubectlOut });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`overlay producing ${objects} objects (median of runs)`);
-  console.log(`  built-in engine (in process):  ${builtin.toFixed(1)} ms`);
-  if (kubectl === undefined) console.log('  kubectl kustomize: not on PATH, no baseline');
-  else {
-    console.log(`  kubectl kustomize (process):   ${kubectl.toFixed(1)} ms`);
-    console.log(`  ratio built-in / kubectl:      ${(builtin / kubectl).toFixed(3)}`);
-    console.log(`  identical output:              ${render(tree, 'overlay').yaml === kubectlOut ? 'yes' : 'NO'}`);
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+// Machine-readable line for bench/run.ts.
+console.log(`BENCH_JSON ${JSON.stringify({ results })}`);
