@@ -50,7 +50,12 @@ describe.each(stores)('a simulated fleet of 50 clusters on a hub on $name', ({ p
     expect(listed.body.clusters).toHaveLength(50);
     expect(listed.body.clusters.every((c) => c.connected)).toBe(true);
 
-    const app = await rest('PUT', '/api/v1/applications/shop', { repoUrl: 'https://git.example.com/shop.git', path: 'deploy', clusterSelector: 'env=prod' });
+    // One Degraded cluster is tolerated, so the promotion waits (it holds its slot until its deadline) instead of halting.
+    const app = await rest('PUT', '/api/v1/applications/shop', {
+      repoUrl: 'https://git.example.com/shop.git',
+      path: 'deploy',
+      stages: [{ name: 'prod', selector: 'env=prod', waves: [{ name: 'all', bake: '0s', maxUnhealthy: 1 }] }],
+    });
     expect(app.status).toBe(200);
     const generationBefore = new Map(fleet.agents.map((a) => [a.name, a.snapshot?.generation ?? 0n]));
     const promoted = await rest<{ promotion: Promotion }>('POST', '/api/v1/promotions', { app: 'shop', commit: COMMIT });
