@@ -49,10 +49,13 @@ describe('agent stream bounds', () => {
     return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
   }
 
-  /** A desired-state change whose snapshot is about 20 KB (the path is long): a new revision, promoted. */
+  /**
+   * A desired-state change whose snapshot is about 20 KB (the application's path is long): the first promotes it, the
+   * next ones relabel the cluster (labels are part of its desired state; editing the application would move nobody).
+   */
   async function change(i: number): Promise<void> {
-    await hub.fleet.putApplication({ name: 'shop', repoUrl: 'http://git.example/shop.git', path: `deploy/${'x'.repeat(20_000)}/${i}` });
-    if (i > 0) await hub.rollout.createPromotion({ app: 'shop', commit: A, actor: 'ci' });
+    if (i === 0) await hub.fleet.putApplication({ name: 'shop', repoUrl: 'http://git.example/shop.git', path: `deploy/${'x'.repeat(20_000)}` });
+    else await hub.fleet.setClusterLabels('prod', { change: String(i) });
   }
 
   async function slowConsumer(): Promise<{ stream: AgentStream; clusterId: string; snapshotBytes: number }> {
@@ -91,7 +94,7 @@ describe('agent stream bounds', () => {
       const snapshot = await stream.nextSnapshot();
       received++;
       if (snapshot.generation === latest) {
-        expect(snapshot.apps[0]?.path.endsWith(`/${changes}`)).toBe(true);
+        expect(snapshot.apps[0]?.parameters?.clusterLabels['change']).toBe(String(changes));
         break;
       }
     }

@@ -145,27 +145,15 @@ async function bumpGenerations(tx: Transaction, live: { id: string; name: string
 
 /** The complete desired state of a cluster, read consistently (generation and apps from one transaction). */
 export async function loadDesiredState(db: Database, clusterId: string): Promise<DesiredStateView> {
-  const view = (await loadDesiredStates(db, [clusterId])).get(clusterId);
-  if (!view) throw new FlotillaError('NotFound', `cluster ${clusterId} not found`);
-  return view;
-}
-
-/**
- * The desired states of many clusters in one transaction of two queries (a fan-out to thousands of streams reads
- * them together, not one transaction per stream); clusters not found are absent from the map.
- */
-export async function loadDesiredStates(db: Database, clusterIds: string[]): Promise<Map<string, DesiredStateView>> {
-  const views = new Map<string, DesiredStateView>();
-  if (clusterIds.length === 0) return views;
   return db.transaction(async (tx) => {
-    const found = await tx
+    const [cluster] = await tx
       .select({ id: clusters.id, name: clusters.name, labels: clusters.labels, generation: clusterStates.generation })
       .from(clusters)
       .innerJoin(clusterStates, eq(clusterStates.clusterId, clusters.id))
-      .where(inArray(clusters.id, clusterIds));
-    const apps = await loadDesiredApps(tx, found.map((c) => c.id));
-    for (const c of found) views.set(c.id, { clusterId: c.id, clusterName: c.name, labels: c.labels, generation: c.generation, apps: apps.get(c.id) ?? [] });
-    return views;
+      .where(eq(clusters.id, clusterId));
+    if (!cluster) throw new FlotillaError('NotFound', `cluster ${clusterId} not found`);
+    const apps = (await loadDesiredApps(tx, [clusterId])).get(clusterId) ?? [];
+    return { clusterId: cluster.id, clusterName: cluster.name, labels: cluster.labels, generation: cluster.generation, apps };
   });
 }
 

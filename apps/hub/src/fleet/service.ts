@@ -12,7 +12,7 @@ import { every, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { findClusterById, findClusterByName, insertCluster, listClusterViews, setConnected } from './clusters.js';
 import type { ClusterView, NewCluster } from './clusters.js';
-import { desiredStateMessage, loadDesiredStates } from './desired-state.js';
+import { desiredStateMessage, loadDesiredState } from './desired-state.js';
 import { ClusterNotifier } from './notifier.js';
 import { StatusBuffer } from './statuses.js';
 import type { FlushResult } from './statuses.js';
@@ -40,9 +40,6 @@ export type RevocationHook = (tx: Transaction, cluster: { id: string; name: stri
 /** Clusters whose desired state a unit of work changed; published once it commits. */
 export type ChangedClusters = Set<string>;
 
-/** Clusters whose snapshots one query reads, at most. */
-const SNAPSHOT_BATCH = 2_000;
-
 export class Fleet {
   readonly notifier = new ClusterNotifier();
   readonly statuses: StatusBuffer;
@@ -54,7 +51,6 @@ export class Fleet {
   private sessionsReset: Promise<void> | undefined;
   private readonly revocationHooks: RevocationHook[] = [];
   private readonly labelHooks: ((tx: Transaction) => Promise<void>)[] = [];
-  private snapshotRequests = new Map<string, { resolve: (s: DesiredState) => void; reject: (err: unknown) => void }[]>();
 
   constructor(options: FleetOptions) {
     this.db = options.db;
@@ -208,38 +204,9 @@ export class Fleet {
     return (await findApplication(this.db, name)) !== undefined;
   }
 
-  /**
-   * The complete DesiredState snapshot of a cluster. Calls made in the same turn of the event loop (every stream of a
-   * fan-out asks at once) are read in one batch: per-stream reads queue on the store and grow linearly with the fleet.
-   */
-  desiredStateFor(clusterId: string): Promise<DesiredState> {
-    return new Promise((resolve, reject) => {
-      const waiting = this.snapshotRequests.get(clusterId);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.snapshotRequests.set(clusterId, [{ resolve, reject }]);
-      if (this.snapshotRequests.size === 1 && waiting === undefined) setImmediate(() => void this.loadRequestedSnapshots());
-    });
-  }
-
-  private async loadRequestedSnapshots(): Promise<void> {
-    const requests = this.snapshotRequests;
-    this.snapshotRequests = new Map();
-    const ids = [...requests.keys()];
-    for (let i = 0; i < ids.length; i += SNAPSHOT_BATCH) {
-      const chunk = ids.slice(i, i + SNAPSHOT_BATCH);
-      try {
-        const views = await loadDesiredStates(this.db, chunk);
-        for (const id of chunk) {
-          const view = views.get(id);
-          for (const waiter of requests.get(id) ?? []) {
-            if (view) waiter.resolve(desiredStateMessage(view));
-            else waiter.reject(new FlotillaError('NotFound', `cluster ${id} not found`));
-          }
-        }
-      } catch (err) {
-        for (const id of chunk) for (const waiter of requests.get(id) ?? []) waiter.reject(err);
-      }
-    }
+  /** The complete DesiredState snapshot of a cluster. */
+  async desiredStateFor(clusterId: string): Promise<DesiredState> {
+    return desiredStateMessage(await loadDesiredState(this.db, clusterId));
   }
 }
 

@@ -2,7 +2,7 @@
 // generation, with the worst health seen and when it last became healthy) and written in one batch per flush, so a
 // chatty fleet costs one transaction per interval, not per message, and a brief Degraded between flushes is not lost;
 // a batch the store refuses is retried row by row, so one bad row never blocks the others.
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { clusterAppStatuses, clusterApps, clusters } from '../store/index.js';
 import type { Database } from '../store/index.js';
 import type { AppStatusView } from './clusters.js';
@@ -14,9 +14,6 @@ export interface FlushResult {
 }
 
 export type FlushListener = (result: FlushResult) => Promise<void>;
-
-/** Clusters whose last-seen time one UPDATE writes, at most (two parameters each). */
-const LAST_SEEN_BATCH = 5_000;
 
 const key = (clusterId: string, app: string): string => `${clusterId}\u0000${app}`;
 
@@ -278,11 +275,8 @@ export class StatusBuffer {
           where ${inArray(sql`s.cluster_id`, clusterIds)}
             and not exists (select 1 from ${clusterApps} ca where ca.cluster_id = s.cluster_id and ca.app = s.app)`);
       }
-      // One statement per chunk, not one per cluster: at 10,000 clusters heartbeating every 10 s that is 1,000
-      // single-row updates a second, which alone saturate an embedded store.
-      for (let i = 0; i < seen.length; i += LAST_SEEN_BATCH) {
-        const rows = sql.join(seen.slice(i, i + LAST_SEEN_BATCH).map(([id, at]) => sql`(${id}, ${at.toISOString()}::timestamptz)`), sql`, `);
-        await tx.execute(sql`update ${clusters} set last_seen_at = seen.at from (values ${rows}) as seen(id, at) where ${clusters.id} = seen.id`);
+      for (const [clusterId, at] of seen) {
+        await tx.update(clusters).set({ lastSeenAt: at }).where(eq(clusters.id, clusterId));
       }
     });
   }
