@@ -115,8 +115,20 @@ export function preview(p: Preview, app: string): string {
     ]),
   );
   out += table(['STAGE', 'WAVE', 'GATE', 'MAX PARALLEL', 'BAKE', 'ORDER (BATCHES)', 'UNCHANGED'], rows);
-  out += `\nShortest time: ${p.minimum.replace(/ \([0-9a-f]+\)$/, '')}${p.approvals > 0 ? `, plus ${p.approvals} approval${p.approvals === 1 ? '' : 's'}` : ''}\n`;
+  out += `\nShortest time: ${duration(p.minimumMs)}${p.approvals > 0 ? `, plus ${p.approvals} approval${p.approvals === 1 ? '' : 's'}` : ''}\n`;
   return out;
+}
+
+/** Milliseconds as a Go-style duration, the form pipelines use: 21m, 1h30m, 45s. */
+export function duration(ms: number): string {
+  if (ms <= 0) return '0s';
+  const parts: string[] = [];
+  let left = Math.round(ms / 1000);
+  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (left >= size) parts.push(`${Math.floor(left / size)}${unit}`);
+    left %= size;
+  }
+  return parts.join('') || `${ms}ms`;
 }
 
 export function history(h: History): string {
