@@ -153,8 +153,12 @@ describe('promote --wait and the promotion commands', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^promotion\/\S+ created: empty aaaaaaa into default\nSucceeded {2}stage default \(1\/1\) {2}aaaaaaa succeeded in default\n$/);
+    expect((await cli(['promote', 'empty', commitB, '--wait'])).code).toBe(0);
+    const back = await cli(['rollback-stage', 'empty', 'default']);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/^promotion\/\S+ created: /);
     const history = await cli(['history', 'empty']);
-    expect(history.stdout).toMatch(/^STAGE\s+COMMIT\s+KIND\s+REVISION\s+PROMOTION\s+AT\ndefault\s+aaaaaaa\s+release\s+1\s/);
+    expect(history.stdout).toMatch(/^STAGE\s+COMMIT\s+KIND\s+REVISION\s+PROMOTION\s+AT\ndefault\s+aaaaaaa\s+release\s+1\s.*\n\s+bbbbbbb\s+release\s+1\s.*\n\s+aaaaaaa\s+release\s+1\s/);
   });
 
   it('exits 3 when --wait times out at an approval gate, and approve/reject refuse when nothing waits', async () => {
@@ -178,6 +182,10 @@ describe('promote --wait and the promotion commands', () => {
     const wrongGate = await cli(['approve', p!.id, '--stage', 'dev']);
     expect(wrongGate.code).toBe(1);
     expect(wrongGate.stderr).toBe('flotilla: CommandRefused: approve by admin refused: no approval gate is waiting at stage dev\n');
+
+    expect((await cli(['pause', p!.id, '--reason', 'lunch'])).stdout).toMatch(new RegExp(`^promotion/${p!.id} pause: `));
+    expect((await cli(['describe', 'promotion', p!.id])).stdout).toMatch(/\n {2}\d+\s+\S+\s+Paused\s+-\s+paused by admin: lunch\n/);
+    expect((await cli(['resume', p!.id])).code).toBe(0);
 
     const approve = await cli(['approve', p!.id, '--reason', 'looks good']);
     expect(approve.code).toBe(0);

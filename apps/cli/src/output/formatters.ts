@@ -132,7 +132,7 @@ export function duration(ms: number): string {
 }
 
 export function history(h: History): string {
-  const rows = Object.entries(h).flatMap(([stage, list]) => list.map((r) => [stage, short(r.commit), r.kind, String(r.revision), r.promotionId ?? '<none>', r.at]));
+  const rows = Object.entries(h).flatMap(([stage, list]) => list.map((r, i) => [i === 0 ? stage : '', short(r.commit), r.kind, String(r.revision), r.promotionId ?? '<none>', r.at]));
   return table(['STAGE', 'COMMIT', 'KIND', 'REVISION', 'PROMOTION', 'AT'], rows) || 'No releases yet.\n';
 }
 
