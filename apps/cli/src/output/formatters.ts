@@ -96,7 +96,8 @@ export function progressLine(p: Promotion): string {
   const wave = stage.waves.find((w) => w.state !== 'Succeeded') ?? stage.waves.at(-1);
   const waveIndex = wave ? stage.waves.indexOf(wave) + 1 : 0;
   const waveText = wave ? `  wave ${wave.name} (${waveIndex}/${stage.waves.length})  clusters ${wave.healthy}/${wave.total} healthy` : '';
-  return `${p.state}  stage ${stage.stage} (${index}/${p.stages.length})${waveText}  ${p.message}`;
+  const hint = p.state === 'WaitingApproval' ? `  (answer with: flotilla approve|reject ${p.id})` : '';
+  return `${p.state}  stage ${stage.stage} (${index}/${p.stages.length})${waveText}  ${p.message}${hint}`;
 }
 
 export function preview(p: Preview, app: string): string {
