@@ -122,7 +122,7 @@ describe('flotilla render', () => {
       run(['frobnicate']),
     ]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/render <dir>/);
+    expect(help.stdout).toMatch(/render DIR/);
     expect([noDir.code, badLabel.code, unknown.code]).toEqual([2, 2, 2]);
     expect(badLabel.stderr).toMatch(/--label must be key=value/);
   });
