@@ -75,6 +75,11 @@ const deploymentOf = (r: Rendering): Obj => {
   if (!deployment) throw new Error('no Deployment');
   return deployment;
 };
+const HEALTH_READS = ['/pods', 'apps/replicasets'];
+const READ_VERBS = ['get', 'list', 'watch'];
+/** The verbs the given rules grant on group/resource (rules naming resourceNames included). */
+const verbsOn = (rules: Obj[], groupResource: string): string[] =>
+  [...new Set(rules.filter((rule) => (rule['resources'] as string[]).some((res) => (rule['apiGroups'] as string[]).some((g) => `${g}/${res}` === groupResource))).flatMap((rule) => rule['verbs'] as string[]))].sort();
 const rulesOf = (r: Rendering): Obj[] => r.docs.filter((d) => d['kind'] === 'Role' || d['kind'] === 'ClusterRole').flatMap((d) => d['rules'] as Obj[]);
 
 /** The chart's table of built-in kinds, which is plain YAML inside a named template of _helpers.tpl. */
@@ -113,6 +118,18 @@ describe.each(['default', 'cluster'] as const)('flotilla-agent chart, rendering 
       expect(rule['nonResourceURLs']).toBeUndefined();
       for (const verb of rule['verbs'] as string[]) expect(APPLY_VERBS).toContain(verb);
     }
+  });
+
+  // The health watch judges a Deployment by its current pods: it lists and watches pods and ReplicaSets in every
+  // namespace it manages, which the admin's allowedKinds do not name.
+  it('lets the agent read, never write, pods and ReplicaSets wherever it applies workloads', () => {
+    const allowed = r.values['allowedNamespaces'] as string[];
+    const grants =
+      r.values['rbac']?.scope === 'cluster'
+        ? allowed.map((ns) => ({ ns, rules: byKind(r, 'ClusterRole').flatMap((cr) => cr['rules'] as Obj[]) }))
+        : allowed.map((ns) => ({ ns, rules: byKind(r, 'Role').filter((x) => x['metadata'].namespace === ns).flatMap((x) => x['rules'] as Obj[]) }));
+    expect(grants.length).toBeGreaterThan(0);
+    for (const { ns, rules } of grants) for (const gr of HEALTH_READS) expect(verbsOn(rules, gr), `${gr} in ${ns}`).toEqual([...READ_VERBS].sort());
   });
 
   it('binds every Role and ClusterRole to the agent service account only', () => {
@@ -237,7 +254,7 @@ describe('flotilla-agent chart, values and templates', () => {
     for (const ns of r.values['allowedNamespaces'] as string[]) {
       const role = byKind(r, 'Role').find((x) => x['metadata'].namespace === ns);
       const rules = (role?.['rules'] ?? []) as Obj[];
-      expect(rules.flatMap((rule) => (rule['resources'] as string[]).map((res) => `${rule['apiGroups'][0]}/${res}`)).sort()).toEqual(granted);
+      expect(rules.flatMap((rule) => (rule['resources'] as string[]).map((res) => `${rule['apiGroups'][0]}/${res}`)).sort()).toEqual([...granted, ...HEALTH_READS].sort());
     }
     // Namespaced kinds only, namespaced scope: no cluster-wide grant at all.
     expect(byKind(r, 'ClusterRole')).toEqual([]);
@@ -364,7 +381,11 @@ describe.skipIf(!goRenderer)('flotilla-agent chart, rendered by Go text/template
     const docs = parseAllDocuments(out).map((d) => d.toJS() as Obj);
     expect(docs.filter((d) => d['kind'] === 'Role').map((d) => d['metadata'].name)).toEqual(['flotilla-agent-state']);
     const [cr] = docs.filter((d) => d['kind'] === 'ClusterRole');
-    expect(cr?.['rules']).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: APPLY_VERBS }]);
+    expect(cr?.['rules']).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: APPLY_VERBS },
+      { apiGroups: [''], resources: ['pods'], verbs: READ_VERBS },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ_VERBS },
+    ]);
     for (const doc of docs) expect(checkManifest(doc)).toEqual([]);
   });
 });

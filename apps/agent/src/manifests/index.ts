@@ -119,6 +119,12 @@ function applyRules(kinds: Kind[]): Obj[] {
   return [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: [...new Set(byGroup.get(group))].sort(), verbs: applyVerbs }));
 }
 
+/** flotilla-agent.healthReadRules: the pods and ReplicaSets the health watch reads beside what the agent applies. */
+const healthReadRules = (): Obj[] => [
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+];
+
 function kindSets(v: View) {
   const sets = { namespaced: [] as Kind[], clusterScoped: [] as Kind[], namespaceKind: false };
   for (const k of resolvedKinds(v)) {
@@ -212,7 +218,8 @@ function rbacCluster(v: View, r: Release): Doc[] {
   const sets = kindSets(v);
   const granted = v.str('rbac.scope') === 'cluster' ? [...sets.clusterScoped, ...sets.namespaced] : sets.clusterScoped;
   if (!v.truthy('rbac.create') || (granted.length === 0 && !sets.namespaceKind)) return [];
-  const rules = [...(sets.namespaceKind ? namespaceRules(v) : []), ...(granted.length > 0 ? applyRules(granted) : [])];
+  const healthReads = v.str('rbac.scope') === 'cluster' && sets.namespaced.length > 0 ? healthReadRules() : [];
+  const rules = [...(sets.namespaceKind ? namespaceRules(v) : []), ...(granted.length > 0 ? applyRules(granted) : []), ...healthReads];
   const name = fullname(v, r);
   return [
     { source: 'rbac-cluster.yaml', object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: labels(v, r) }, rules } },
@@ -234,7 +241,7 @@ function rbacNamespaces(v: View, r: Release): Doc[] {
   if (!v.truthy('rbac.create') || v.str('rbac.scope') !== 'namespaced' || sets.namespaced.length === 0) return [];
   const name = `${fullname(v, r)}-apply`;
   return v.strings('allowedNamespaces').flatMap((namespace) => [
-    { source: 'rbac-namespaces.yaml', object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace, labels: labels(v, r) }, rules: applyRules(sets.namespaced) } },
+    { source: 'rbac-namespaces.yaml', object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace, labels: labels(v, r) }, rules: [...applyRules(sets.namespaced), ...healthReadRules()] } },
     {
       source: 'rbac-namespaces.yaml',
       object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace, labels: labels(v, r) }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject(v, r) },

@@ -134,6 +134,14 @@ id is what the agent's guard reads (FLOTILLA_ALLOWED_KINDS): the kind for a buil
 {{- end }}
 
 {{/*
+Read-only rules for what the agent's health watch reads beside the objects it applies: the pods and ReplicaSets of its
+workloads (a Deployment is judged by its current pods). Never a write verb: the agent does not manage these kinds for them.
+*/}}
+{{- define "flotilla-agent.healthReadRules" -}}
+{{- toYaml (list (dict "apiGroups" (list "") "resources" (list "pods") "verbs" (list "get" "list" "watch")) (dict "apiGroups" (list "apps") "resources" (list "replicasets") "verbs" (list "get" "list" "watch"))) }}
+{{- end }}
+
+{{/*
 The resolved kinds split by how they are granted, as YAML for fromYaml:
 namespaced (Roles, or the ClusterRole with rbac.scope=cluster), clusterScoped (ClusterRole), namespaceKind (Namespace, which
 gets name-limited rules of its own).
