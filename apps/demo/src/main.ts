@@ -306,7 +306,7 @@ async function main(): Promise<number> {
   try {
     const result = await Promise.race([story(res, { bake }), stop.then(() => undefined)]);
     if (result === undefined) return 130;
-    say(result.explore);
+    process.stdout.write(`${result.explore}\n`);
     say(`demo: story done (${result.ok ? 'as scripted' : 'NOT as scripted'})${once ? '' : '; serving until Ctrl-C'}`);
     if (!once) await stop;
     return result.ok ? 0 : 1;
