@@ -304,7 +304,10 @@ async function main(): Promise<number> {
     process.once('SIGTERM', onSignal);
   });
   try {
-    const result = await Promise.race([story(res, { bake }), stop.then(() => undefined)]);
+    const running = story(res, { bake });
+    // Ctrl-C mid-story: cleanup pulls the processes from under it, so its later failure is expected and ignored.
+    running.catch(() => undefined);
+    const result = await Promise.race([running, stop.then(() => undefined)]);
     if (result === undefined) return 130;
     process.stdout.write(`${result.explore}\n`);
     say(`demo: story done (${result.ok ? 'as scripted' : 'NOT as scripted'})${once ? '' : '; serving until Ctrl-C'}`);
