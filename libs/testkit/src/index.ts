@@ -2,6 +2,8 @@
 export { startGitServer } from './git/server.js';
 export type { GitServer, GitServerOptions } from './git/server.js';
 export type { FileChange } from './git/repos.js';
+export { serveRepository } from './git/serve-repo.js';
+export type { ServeRepositoryOptions, ServedRepository } from './git/serve-repo.js';
 export { startHostileGitServer } from './git/hostile.js';
 export { createGpgKey, createSshKey } from './git/signing.js';
 export type { CommitSigner, GpgKey, SshKey } from './git/signing.js';

@@ -12,6 +12,8 @@ export interface BackendContext {
   remoteUser?: string;
   /** Every spawned backend is registered here so close() can stop the ones still running. */
   children: Set<ChildProcess>;
+  /** PATH_INFO for the backend, relative to projectRoot (default: the request's path). */
+  pathInfo?: string;
 }
 
 function cgiEnv(req: IncomingMessage, url: URL, ctx: BackendContext): Record<string, string> {
@@ -21,7 +23,7 @@ function cgiEnv(req: IncomingMessage, url: URL, ctx: BackendContext): Record<str
     GATEWAY_INTERFACE: 'CGI/1.1',
     SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
     REQUEST_METHOD: req.method ?? 'GET',
-    PATH_INFO: decodeURIComponent(url.pathname),
+    PATH_INFO: ctx.pathInfo ?? decodeURIComponent(url.pathname),
     QUERY_STRING: url.search.replace(/^\?/, ''),
     REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
   };
