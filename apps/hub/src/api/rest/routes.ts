@@ -121,7 +121,7 @@ export function registerRoutes(root: FastifyInstance, api: FleetApi): void {
   }));
 
   for (const type of ['approve', 'reject', 'pause', 'resume', 'abort', 'rollback'] as const) {
-    app.post(`/api/v1/promotions/:id/${type}`, { schema: { ...tags('promotions'), summary: `${type[0]!.toUpperCase()}${type.slice(1)} a promotion (promoter)`, params: idParams, body: commandInput.optional() } }, async (request) => ({
+    app.post(`/api/v1/promotions/:id/${type}`, { schema: { ...tags('promotions'), summary: `${type[0]!.toUpperCase()}${type.slice(1)} a promotion (promoter)`, params: idParams, body: commandInput.nullish() } }, async (request) => ({
       promotion: await api.command(who(request), request.params.id, type, request.body ?? {}),
     }));
   }

@@ -395,6 +395,8 @@ export function checkPlacement(pipeline: PipelineSpec, clusters: readonly Cluste
       const inWave = members.filter((c) => selects(wave.selector, c.labels));
       if (inWave.length === 0) warnings.push({ path: `${path}[${i}].waves[${w}].selector`, reason: `wave "${wave.name}" of stage "${stage.name}" selects no cluster today` });
       for (const c of inWave) {
+        // A wave with an empty selector takes whatever is left: only a real selector can claim a cluster twice.
+        if (wave.selector.requirements.length === 0) continue;
         const earlier = stage.waves.findIndex((x, k) => k < w && !x.implicit && selects(x.selector, c.labels));
         if (earlier >= 0) problems.push({ path: `${path}[${i}].waves[${w}].selector`, reason: `cluster ${c.name} is selected by waves "${stage.waves[earlier]!.name}" and "${wave.name}" of stage "${stage.name}"` });
       }
