@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -202,9 +202,12 @@ async function story(res: Resources, opts: { bake: string }): Promise<{ ok: bool
   );
   const [cloneUrl, hubOut] = await Promise.all([
     waitForOutput(gitServer, /at (http:\/\/\S+\.git);/).then((m) => m[1]!),
-    waitForOutput(hub, /REST API:\s+(\S+)[\s\S]*gRPC:\s+(\S+)[\s\S]*?(flt_api_[A-Za-z0-9_-]+)/),
+    // The first admin token goes to the terminal only when there is one; it is always in <data dir>/admin-token.
+    // Banner (stdout) and token notice (stderr) may arrive in either order.
+    waitForOutput(hub, /^(?=[\s\S]*REST API:\s+(\S+))(?=[\s\S]*gRPC:\s+(\S+))(?=[\s\S]*(flt_api_[A-Za-z0-9_-]+|admin-token))/),
   ]);
-  const [, restUrl, grpcAddress, token] = hubOut as unknown as [string, string, string, string];
+  const [, restUrl, grpcAddress, printed] = hubOut as unknown as [string, string, string, string];
+  const token = printed.startsWith('flt_api_') ? printed : (await readFile(path.join(hubDir, 'admin-token'), 'utf8')).match(/flt_api_[A-Za-z0-9_-]+/)![0];
   say(`git server: ${cloneUrl} (good ${good.slice(0, 7)}, broken ${broken.slice(0, 7)})`);
   say(`hub: REST ${restUrl}, gRPC ${grpcAddress} (plaintext, loopback only)`);
   const rest = api(restUrl, token);
